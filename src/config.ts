@@ -1,0 +1,92 @@
+import path from 'node:path';
+
+/** Development key used when JWT_SECRET is unset outside production; printed with a warning at start. */
+export const DEVELOPMENT_JWT_SECRET = 'clinic-catalog-development-secret-change-me';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Unset: start an embedded PostgreSQL with its data under `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+  jwtSecret: string;
+  jwtSecretIsDevelopmentDefault: boolean;
+  jwtIssuer?: string;
+  jwtAudience?: string;
+  production: boolean;
+  migrateOnStart: boolean;
+  dbPoolMax: number;
+  logLevel: string;
+  demoData: boolean;
+  /** Upper bound for one SQL statement of a request, so a bad query cannot hold a connection. */
+  statementTimeoutMs: number;
+}
+
+/** A bad environment value; `main` prints its message as the one line that stops the start. */
+export class ConfigError extends Error {}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function parseBoolean(name: string, raw: string | undefined, fallback: boolean): boolean {
+  if (raw === undefined || raw === '') return fallback;
+  const value = raw.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(value)) return true;
+  if (['false', '0', 'no', 'off'].includes(value)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function parseInteger(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  const value = Number(raw.trim());
+  if (value < min || value > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  return value;
+}
+
+function parseDatabaseUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new ConfigError('DATABASE_URL must be a URL like postgres://user:pass@host:5432/db');
+  }
+  if (!['postgres:', 'postgresql:'].includes(url.protocol) || !url.hostname || url.pathname.length < 2) {
+    throw new ConfigError('DATABASE_URL must be a URL like postgres://user:pass@host:5432/db');
+  }
+  return raw.trim();
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const nodeEnv = env.NODE_ENV?.trim() || 'development';
+  if (!['development', 'production', 'test'].includes(nodeEnv)) {
+    throw new ConfigError(`NODE_ENV must be development, production or test, got "${nodeEnv}"`);
+  }
+  const production = nodeEnv === 'production';
+  const jwtSecretRaw = env.JWT_SECRET;
+  if (production && (!jwtSecretRaw || jwtSecretRaw.trim() === '')) {
+    throw new ConfigError('JWT_SECRET must be set (non-empty) when NODE_ENV=production');
+  }
+  const databaseUrl = parseDatabaseUrl(env.DATABASE_URL);
+  const logLevel = env.LOG_LEVEL?.trim() || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  const host = env.HOST?.trim() || '127.0.0.1';
+  return {
+    port: parseInteger('PORT', env.PORT, 4000, 0, 65535),
+    host,
+    databaseUrl,
+    dataDir: path.resolve(env.DATA_DIR?.trim() || '.data'),
+    jwtSecret: jwtSecretRaw && jwtSecretRaw.trim() !== '' ? jwtSecretRaw : DEVELOPMENT_JWT_SECRET,
+    jwtSecretIsDevelopmentDefault: !jwtSecretRaw || jwtSecretRaw.trim() === '',
+    jwtIssuer: env.JWT_ISSUER?.trim() || undefined,
+    jwtAudience: env.JWT_AUDIENCE?.trim() || undefined,
+    production,
+    migrateOnStart: parseBoolean('MIGRATE_ON_START', env.MIGRATE_ON_START, true),
+    dbPoolMax: parseInteger('DB_POOL_MAX', env.DB_POOL_MAX, 10, 1, 1000),
+    logLevel,
+    demoData: parseBoolean('DEMO_DATA', env.DEMO_DATA, databaseUrl === undefined && !production),
+    statementTimeoutMs: parseInteger('STATEMENT_TIMEOUT_MS', env.STATEMENT_TIMEOUT_MS, 5000, 100, 600000),
+  };
+}

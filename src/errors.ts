@@ -1,0 +1,74 @@
+/**
+ * The errors the domain raises. Each maps to one `extensions.code` (see graphql/format-error.ts);
+ * anything else that escapes a resolver is an internal error and is masked.
+ */
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'BAD_USER_INPUT'
+  | 'CONFLICT'
+  | 'QUERY_TOO_COMPLEX';
+
+export abstract class DomainError extends Error {
+  abstract readonly code: ErrorCode;
+  abstract readonly httpStatus: number;
+  extensions(): Record<string, unknown> {
+    return {};
+  }
+}
+
+export class UnauthenticatedError extends DomainError {
+  readonly code = 'UNAUTHENTICATED';
+  readonly httpStatus = 401;
+}
+
+/** The viewer sees the row (or no row is involved) but may not do this. */
+export class ForbiddenError extends DomainError {
+  readonly code = 'FORBIDDEN';
+  readonly httpStatus = 200;
+}
+
+/** The row does not exist or the viewer may not see it: the two are never told apart. */
+export class NotFoundError extends DomainError {
+  readonly code = 'NOT_FOUND';
+  readonly httpStatus = 200;
+  constructor(what: string) {
+    super(`${what} not found`);
+  }
+}
+
+/** Bad input, naming the offending field (a path like `items[2].quantity` where useful). */
+export class BadUserInputError extends DomainError {
+  readonly code = 'BAD_USER_INPUT';
+  readonly httpStatus = 200;
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+  override extensions(): Record<string, unknown> {
+    return { field: this.field };
+  }
+}
+
+/** A stale `expectedVersion`, or a name or code already taken. */
+export class ConflictError extends DomainError {
+  readonly code = 'CONFLICT';
+  readonly httpStatus = 200;
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+  override extensions(): Record<string, unknown> {
+    return this.field ? { field: this.field } : {};
+  }
+}
+
+export class QueryTooComplexError extends DomainError {
+  readonly code = 'QUERY_TOO_COMPLEX';
+  readonly httpStatus = 400;
+}

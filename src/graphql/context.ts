@@ -1,0 +1,53 @@
+import type { DataSource } from 'typeorm';
+import { verifyBearer } from '../auth/token';
+import type { Config } from '../config';
+import { RequestTransaction } from '../db/request-transaction';
+import { UnauthenticatedError } from '../errors';
+import type { Logger } from '../logger';
+import { enterTenant } from '../tenancy/tenancy.store';
+import type { Viewer } from '../tenancy/viewer';
+import { createLoaders, type Loaders } from './loaders';
+
+/** What every resolver gets: who asks, the request's transaction and its DataLoaders. */
+export interface RequestContext {
+  requestId: string;
+  viewer: Viewer;
+  tx: RequestTransaction;
+  loaders: Loaders;
+  log: Logger;
+}
+
+export interface AppDependencies {
+  config: Config;
+  dataSource: DataSource;
+  log: Logger;
+}
+
+/**
+ * The one place a request becomes a context: verify the token, open the transaction, resolve the
+ * tenant from the database (the organization is never taken from the token), narrow the
+ * transaction to that organization and build the request's loaders. The caller commits.
+ */
+export async function createRequestContext(
+  deps: AppDependencies,
+  authorization: string | undefined,
+  requestId: string,
+  log: Logger,
+): Promise<RequestContext> {
+  const claims = await verifyBearer(authorization, deps.config);
+  const tx = await RequestTransaction.begin(deps.dataSource, deps.config);
+  try {
+    let viewer: Viewer;
+    if (claims.roles.includes('PLATFORM_ADMIN')) {
+      viewer = { userId: claims.userId, roles: claims.roles, scope: null };
+    } else {
+      const scope = await enterTenant(tx, claims.tenantId!);
+      if (!scope) throw new UnauthenticatedError('The token names no known tenant');
+      viewer = { userId: claims.userId, roles: claims.roles, scope };
+    }
+    return { requestId, viewer, tx, loaders: createLoaders(tx, viewer), log };
+  } catch (error) {
+    await tx.rollback();
+    throw error;
+  }
+}

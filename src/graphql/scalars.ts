@@ -1,0 +1,41 @@
+import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { Money } from '../pricing/money';
+
+const DECIMAL_SYNTAX = /^-?\d+(\.\d+)?$/;
+
+function parseDecimal(value: unknown): string {
+  const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
+  if (typeof text !== 'string' || !DECIMAL_SYNTAX.test(text.trim())) {
+    throw new GraphQLError(`Decimal must be a number written like "12.50", got ${JSON.stringify(value)}`);
+  }
+  // Range and number of decimals are checked by the domain, which knows the field's name.
+  return text.trim();
+}
+
+/** Exact amounts as strings with two decimals ("1234.50"); never a binary float. */
+export const DecimalScalar = new GraphQLScalarType({
+  name: 'Decimal',
+  description: 'Exact decimal amount serialized as a string with two decimals, e.g. "1234.50".',
+  serialize: (value) => Money.of(value as string).toFixed2(),
+  parseValue: parseDecimal,
+  parseLiteral: (ast) => {
+    if (ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT) return parseDecimal(ast.value);
+    throw new GraphQLError('Decimal must be a string like "12.50"');
+  },
+});
+
+export const DateTimeScalar = new GraphQLScalarType({
+  name: 'DateTime',
+  description: 'ISO-8601 timestamp in UTC, e.g. "2026-11-28T10:15:00.000Z".',
+  serialize: (value) => (value instanceof Date ? value : new Date(value as string)).toISOString(),
+  parseValue: (value) => {
+    const date = new Date(value as string);
+    if (typeof value !== 'string' || Number.isNaN(date.getTime())) throw new GraphQLError('DateTime must be an ISO-8601 string');
+    return date;
+  },
+  parseLiteral: (ast) => {
+    const date = ast.kind === Kind.STRING ? new Date(ast.value) : new Date(NaN);
+    if (Number.isNaN(date.getTime())) throw new GraphQLError('DateTime must be an ISO-8601 string');
+    return date;
+  },
+});

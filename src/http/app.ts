@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { DomainError } from '../errors';
+import { createRequestContext, type AppDependencies, type RequestContext } from '../graphql/context';
+import { formatError } from '../graphql/format-error';
+import { requestScope } from './request-scope';
+
+/** At most this many operations in one batched (JSON array) request. */
+export const MAX_BATCH = 10;
+export const MAX_BODY = '1mb';
+
+function requestIdOf(req: Request): string {
+  const given = req.header('x-request-id');
+  return given && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
+}
+
+function jsonError(res: Response, status: number, code: string, message: string, requestId?: string): void {
+  res.status(status).json({ errors: [{ message, extensions: { code, ...(requestId ? { requestId } : {}) } }] });
+}
+
+/** The context function Apollo calls: domain errors become coded GraphQL errors with their HTTP status. */
+async function contextFor(deps: AppDependencies, req: Request, requestId: string): Promise<RequestContext> {
+  const scope = requestScope.getStore()!;
+  try {
+    return await createRequestContext(deps, req.header('authorization'), requestId, scope.log);
+  } catch (error) {
+    if (error instanceof DomainError) {
+      throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: error.httpStatus } } });
+    }
+    throw error;
+  }
+}
+
+/**
+ * Runs one GraphQL operation with its own context and transaction, committed before the answer
+ * is sent so that a client never sees a success that was not stored.
+ */
+async function runOperation(
+  apollo: ApolloServer<RequestContext>,
+  deps: AppDependencies,
+  req: Request,
+  body: unknown,
+  requestId: string,
+): Promise<{ status: number; headers: HeaderMap; body: string }> {
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const httpGraphQLRequest: HTTPGraphQLRequest = {
+    method: req.method.toUpperCase(),
+    headers,
+    search: new URL(req.originalUrl, 'http://localhost').search,
+    body,
+  };
+  let context: RequestContext | undefined;
+  try {
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest,
+      context: async () => (context = await contextFor(deps, req, requestId)),
+    });
+    if (context) await context.tx.commit();
+    if (response.body.kind !== 'complete') throw new Error('incremental delivery is not supported');
+    return { status: response.status ?? 200, headers: response.headers, body: response.body.string };
+  } finally {
+    // Only does something when the commit was not reached.
+    if (context) await context.tx.rollback();
+  }
+}
+
+export interface AppOptions {
+  schema: GraphQLSchema;
+  httpServer: Server;
+  /** Extra routes (exports) mounted next to /graphql. */
+  routes?: (app: express.Express) => void;
+}
+
+export async function createApp(deps: AppDependencies, options: AppOptions) {
+  const { config, log } = deps;
+  const apollo = new ApolloServer<RequestContext>({
+    schema: options.schema,
+    introspection: !config.production,
+    csrfPrevention: true,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer }),
+      config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
+    ],
+    logger: log,
+    stopOnTerminationSignals: false,
+  });
+  await apollo.start();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  app.use((req, res, next) => {
+    const requestId = requestIdOf(req);
+    const started = process.hrtime.bigint();
+    const requestLog = log.child({ requestId });
+    res.setHeader('x-request-id', requestId);
+    res.on('finish', () => {
+      requestLog.info(
+        { method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        'request',
+      );
+    });
+    requestScope.run({ requestId, log: requestLog }, next);
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await Promise.race([
+        deps.dataSource.query('SELECT 1'),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('database did not answer in time')), 1000).unref()),
+      ]);
+      res.json({ status: 'ready' });
+    } catch {
+      res.status(503).json({ status: 'unavailable', reason: 'database not reachable' });
+    }
+  });
+
+  app.use(express.json({ limit: MAX_BODY }));
+
+  app.all('/graphql', async (req, res, next) => {
+    const { requestId } = requestScope.getStore()!;
+    try {
+      if (Array.isArray(req.body)) {
+        if (req.body.length === 0 || req.body.length > MAX_BATCH) {
+          return jsonError(res, 400, 'BAD_REQUEST', `A batch must hold 1 to ${MAX_BATCH} operations, got ${req.body.length}`);
+        }
+        const results = [];
+        for (const operation of req.body) results.push(await runOperation(apollo, deps, req, operation, requestId));
+        res.status(Math.max(...results.map((result) => result.status)));
+        res.setHeader('content-type', 'application/json; charset=utf-8');
+        return res.send(`[${results.map((result) => result.body).join(',')}]`);
+      }
+      const result = await runOperation(apollo, deps, req, req.body ?? {}, requestId);
+      for (const [key, value] of result.headers) res.setHeader(key, value);
+      res.status(result.status).send(result.body);
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  options.routes?.(app);
+
+  app.use((_req, res) => jsonError(res, 404, 'NOT_FOUND', 'No such route'));
+
+  // Body-parser failures and anything unexpected: JSON, coded, no stack.
+  app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    const scope = requestScope.getStore();
+    if (error.type === 'entity.too.large') return jsonError(res, 413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${MAX_BODY}`);
+    if (error.type === 'entity.parse.failed') return jsonError(res, 400, 'BAD_REQUEST', 'The request body is not valid JSON');
+    scope?.log.error({ err: error }, 'request failed');
+    jsonError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error', scope?.requestId);
+  });
+
+  return { app, apollo };
+}

@@ -1,0 +1,137 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
+import { isUuid } from '../auth/token';
+import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../errors';
+import { isUniqueViolation } from '../db/errors';
+import { Atomic } from '../graphql/atomic';
+import type { RequestContext } from '../graphql/context';
+import { currencyCode, requiredName } from '../validation';
+import { canChangeClinicSharing } from './permissions';
+import {
+  findOrganization,
+  insertOrganization,
+  insertTenant,
+  listTenants,
+  updateClinicSharing as storeClinicSharing,
+} from './tenancy.store';
+import { ClinicSharingEnum, Organization, ProvisionOrganizationInput, Tenant, ViewerInfo } from './tenancy.types';
+import { requirePlatformAdmin, requireTenant, type ClinicSharing } from './viewer';
+
+/** A duplicate tenant name within one organization is a conflict, as duplicate catalogue names are. */
+async function uniqueTenantName<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ConflictError('A tenant with that name already exists in the organization', 'name');
+    throw error;
+  }
+}
+
+@Resolver(() => Organization)
+export class OrganizationResolver {
+  @Query(() => Organization)
+  async organization(@Ctx() ctx: RequestContext): Promise<Organization> {
+    const scope = requireTenant(ctx.viewer);
+    const organization = await findOrganization(ctx.tx, scope.organizationId);
+    if (!organization) throw new NotFoundError('Organization');
+    return organization;
+  }
+
+  @FieldResolver(() => Tenant, { nullable: true, description: 'Null for a standalone clinic.' })
+  async central(@Root() organization: Organization, @Ctx() ctx: RequestContext): Promise<Tenant | null> {
+    return (await this.tenantsOf(organization, ctx)).find((tenant) => tenant.kind === 'CENTRAL') ?? null;
+  }
+
+  @FieldResolver(() => [Tenant], { description: 'Central first, then clinics by name.' })
+  tenants(@Root() organization: Organization, @Ctx() ctx: RequestContext): Promise<Tenant[]> {
+    return this.tenantsOf(organization, ctx);
+  }
+
+  private tenantsOf(organization: Organization, ctx: RequestContext): Promise<Tenant[]> {
+    return listTenants(ctx.tx, organization.id);
+  }
+
+  @Mutation(() => Organization, { description: 'Central administrators only.' })
+  @UseMiddleware(Atomic)
+  async updateClinicSharing(
+    @Arg('mode', () => ClinicSharingEnum) mode: ClinicSharing,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Organization> {
+    const scope = requireTenant(ctx.viewer);
+    if (!canChangeClinicSharing(ctx.viewer)) {
+      throw new ForbiddenError("Only the central's administrators can change how clinics share");
+    }
+    return storeClinicSharing(ctx.tx, scope.organizationId, mode);
+  }
+
+  @Mutation(() => Organization, { description: 'Platform administrators only.' })
+  @UseMiddleware(Atomic)
+  async provisionOrganization(
+    @Arg('input', () => ProvisionOrganizationInput) input: ProvisionOrganizationInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Organization> {
+    requirePlatformAdmin(ctx.viewer);
+    const name = requiredName('name', input.name);
+    const currency = currencyCode('currency', input.currency);
+    const centralName =
+      input.centralName === null || input.centralName === undefined ? null : requiredName('centralName', input.centralName);
+    if (input.clinicNames.length === 0) {
+      throw new BadUserInputError('clinicNames', 'clinicNames must name at least one clinic');
+    }
+    if (input.clinicNames.length > 300) throw new BadUserInputError('clinicNames', 'clinicNames may name at most 300 clinics');
+    const clinicNames = input.clinicNames.map((clinic, index) => requiredName(`clinicNames[${index}]`, clinic));
+    if (centralName === null && clinicNames.length > 1) {
+      throw new BadUserInputError('centralName', 'An organization with several clinics needs a central (centralName)');
+    }
+    const organization = await insertOrganization(ctx.tx, { name, currency, clinicSharing: input.clinicSharing });
+    await uniqueTenantName(async () => {
+      if (centralName !== null) await insertTenant(ctx.tx, organization.id, centralName, 'CENTRAL');
+      for (const clinic of clinicNames) await insertTenant(ctx.tx, organization.id, clinic, 'CLINIC');
+    });
+    return organization;
+  }
+}
+
+@Resolver(() => ViewerInfo)
+export class ViewerResolver {
+  @Query(() => ViewerInfo)
+  me(@Ctx() ctx: RequestContext): ViewerInfo {
+    const { viewer } = ctx;
+    return {
+      userId: viewer.userId,
+      roles: viewer.roles,
+      tenantId: viewer.scope?.tenantId ?? null,
+      organizationId: viewer.scope?.organizationId ?? null,
+    };
+  }
+
+  @FieldResolver(() => Tenant, { nullable: true, description: 'Null for a platform administrator.' })
+  tenant(@Root() info: ViewerInfo, @Ctx() ctx: RequestContext): Promise<Tenant | null> | null {
+    return info.tenantId ? ctx.loaders.tenant.load(info.tenantId) : null;
+  }
+
+  @FieldResolver(() => Organization, { nullable: true })
+  organization(@Root() info: ViewerInfo, @Ctx() ctx: RequestContext): Promise<Organization | null> | null {
+    return info.organizationId ? findOrganization(ctx.tx, info.organizationId) : null;
+  }
+}
+
+@Resolver(() => Tenant)
+export class TenantResolver {
+  @Mutation(() => Tenant, { description: 'Platform administrators only.' })
+  @UseMiddleware(Atomic)
+  async addClinic(
+    @Arg('organizationId', () => ID) organizationId: string,
+    @Arg('name') name: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Tenant> {
+    requirePlatformAdmin(ctx.viewer);
+    const clinicName = requiredName('name', name);
+    const organization = isUuid(organizationId) ? await findOrganization(ctx.tx, organizationId) : null;
+    if (!organization) throw new NotFoundError('Organization');
+    const tenants = await listTenants(ctx.tx, organization.id);
+    if (!tenants.some((tenant) => tenant.kind === 'CENTRAL')) {
+      throw new BadUserInputError('organizationId', 'A standalone clinic has no central: clinics can only be added to a chain');
+    }
+    return uniqueTenantName(() => insertTenant(ctx.tx, organization.id, clinicName, 'CLINIC'));
+  }
+}

@@ -1,0 +1,117 @@
+import type { RequestTransaction } from '../db/request-transaction';
+import type { ClinicSharing, TenantKind, TenantScope } from './viewer';
+import type { Organization, Tenant } from './tenancy.types';
+
+interface TenantRow {
+  id: string;
+  organization_id: string;
+  name: string;
+  kind: TenantKind;
+}
+
+interface OrganizationRow {
+  id: string;
+  name: string;
+  currency: string;
+  clinic_sharing: ClinicSharing;
+}
+
+const toTenant = (row: TenantRow): Tenant => ({ id: row.id, organizationId: row.organization_id, name: row.name, kind: row.kind });
+const toOrganization = (row: OrganizationRow): Organization => ({
+  id: row.id,
+  name: row.name,
+  currency: row.currency,
+  clinicSharing: row.clinic_sharing,
+});
+
+/**
+ * Resolves the tenant a token names, while `app.platform` is on (the transaction's first step),
+ * then narrows the transaction to that tenant's organization. Null: no such tenant.
+ */
+export async function enterTenant(tx: RequestTransaction, tenantId: string): Promise<TenantScope | null> {
+  const [row] = await tx.query<{
+    id: string;
+    name: string;
+    kind: TenantKind;
+    organization_id: string;
+    currency: string;
+    clinic_sharing: ClinicSharing;
+    central_id: string | null;
+  }>(
+    `SELECT t.id, t.name, t.kind, t.organization_id, o.currency, o.clinic_sharing, c.id AS central_id
+       FROM tenants t
+       JOIN organizations o ON o.id = t.organization_id
+       LEFT JOIN tenants c ON c.organization_id = t.organization_id AND c.kind = 'CENTRAL'
+      WHERE t.id = $1`,
+    [tenantId],
+  );
+  if (!row) return null;
+  await tx.query(`SELECT set_config('app.organization_id', $1, true), set_config('app.platform', 'off', true)`, [
+    row.organization_id,
+  ]);
+  return {
+    organizationId: row.organization_id,
+    tenantId: row.id,
+    tenantName: row.name,
+    tenantKind: row.kind,
+    centralTenantId: row.central_id,
+    clinicSharing: row.clinic_sharing,
+    currency: row.currency,
+  };
+}
+
+export async function findOrganization(tx: RequestTransaction, organizationId: string): Promise<Organization | null> {
+  const [row] = await tx.query<OrganizationRow>('SELECT id, name, currency, clinic_sharing FROM organizations WHERE id = $1', [
+    organizationId,
+  ]);
+  return row ? toOrganization(row) : null;
+}
+
+/** Tenants by id within one organization, in the order asked (null where unknown). */
+export async function findTenants(tx: RequestTransaction, organizationId: string, ids: readonly string[]): Promise<(Tenant | null)[]> {
+  const rows = await tx.query<TenantRow>(
+    'SELECT id, organization_id, name, kind FROM tenants WHERE organization_id = $1 AND id = ANY($2::uuid[])',
+    [organizationId, ids],
+  );
+  const byId = new Map(rows.map((row) => [row.id, toTenant(row)]));
+  return ids.map((id) => byId.get(id) ?? null);
+}
+
+/** The central first, then the clinics by name. */
+export async function listTenants(tx: RequestTransaction, organizationId: string): Promise<Tenant[]> {
+  const rows = await tx.query<TenantRow>(
+    `SELECT id, organization_id, name, kind FROM tenants WHERE organization_id = $1
+      ORDER BY kind = 'CENTRAL' DESC, name COLLATE catalog_order, id`,
+    [organizationId],
+  );
+  return rows.map(toTenant);
+}
+
+export async function insertOrganization(
+  tx: RequestTransaction,
+  input: { name: string; currency: string; clinicSharing: ClinicSharing },
+): Promise<Organization> {
+  const [row] = await tx.query<OrganizationRow>(
+    `INSERT INTO organizations (name, currency, clinic_sharing) VALUES ($1, $2, $3)
+     RETURNING id, name, currency, clinic_sharing`,
+    [input.name, input.currency, input.clinicSharing],
+  );
+  return toOrganization(row);
+}
+
+export async function insertTenant(tx: RequestTransaction, organizationId: string, name: string, kind: TenantKind): Promise<Tenant> {
+  const [row] = await tx.query<TenantRow>(
+    `INSERT INTO tenants (organization_id, name, kind) VALUES ($1, $2, $3) RETURNING id, organization_id, name, kind`,
+    [organizationId, name, kind],
+  );
+  return toTenant(row);
+}
+
+export async function updateClinicSharing(tx: RequestTransaction, organizationId: string, mode: ClinicSharing): Promise<Organization> {
+  const [row] = await tx.query<OrganizationRow>(
+    `UPDATE organizations SET clinic_sharing = $2, version = version + 1, updated_at = now() WHERE id = $1
+     RETURNING id, name, currency, clinic_sharing`,
+    [organizationId, mode],
+  );
+  return toOrganization(row);
+}

@@ -1,0 +1,79 @@
+/**
+ * The visibility rules of domain.md, written once: as pure functions over rows, and as the SQL
+ * predicates that list queries use. test/visibility-agreement.test.ts proves they agree.
+ */
+import type { TenantScope } from './viewer';
+
+export type Origin = 'OWN' | 'CENTRAL' | 'OTHER_CLINIC';
+
+/** A service or package, as far as visibility is concerned. */
+export interface OwnedRow {
+  ownerTenantId: string;
+  shared: boolean;
+}
+
+export function originOf(scope: TenantScope, ownerTenantId: string): Origin {
+  if (ownerTenantId === scope.tenantId) return 'OWN';
+  if (ownerTenantId === scope.centralTenantId) return 'CENTRAL';
+  return 'OTHER_CLINIC';
+}
+
+/** Own rows; shared rows of the central; shared rows of other clinics when clinics share with each other. */
+export function canSee(scope: TenantScope, row: OwnedRow): boolean {
+  if (row.ownerTenantId === scope.tenantId) return true;
+  if (!row.shared) return false;
+  return row.ownerTenantId === scope.centralTenantId || scope.clinicSharing === 'BETWEEN_CLINICS';
+}
+
+/**
+ * An item added by `addedByTenantId` to `pkg`, for `service`: seen when both are seen and the
+ * item was added by the viewer, by the package's owner, or clinics share with each other.
+ */
+export function canSeeItem(scope: TenantScope, addedByTenantId: string, pkg: OwnedRow, service: OwnedRow): boolean {
+  return (
+    canSee(scope, pkg) &&
+    canSee(scope, service) &&
+    (addedByTenantId === scope.tenantId ||
+      addedByTenantId === pkg.ownerTenantId ||
+      scope.clinicSharing === 'BETWEEN_CLINICS')
+  );
+}
+
+/** Collects bind parameters for a statement and hands out their `$n` placeholders. */
+export class SqlParams {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/** SQL twin of `canSee` for the table aliased `alias` (columns owner_tenant_id, shared). */
+export function visibleRowSql(scope: TenantScope, alias: string, params: SqlParams): string {
+  const own = `${alias}.owner_tenant_id = ${params.add(scope.tenantId)}`;
+  if (scope.clinicSharing === 'BETWEEN_CLINICS') return `(${own} OR ${alias}.shared)`;
+  if (scope.centralTenantId === null) return `(${own})`;
+  return `(${own} OR (${alias}.shared AND ${alias}.owner_tenant_id = ${params.add(scope.centralTenantId)}))`;
+}
+
+/** SQL twin of `canSeeItem` for items `item` of packages `pkg` with services `service`. */
+export function visibleItemSql(scope: TenantScope, item: string, pkg: string, service: string, params: SqlParams): string {
+  const addedBy =
+    scope.clinicSharing === 'BETWEEN_CLINICS'
+      ? 'true'
+      : `(${item}.added_by_tenant_id = ${params.add(scope.tenantId)} OR ${item}.added_by_tenant_id = ${pkg}.owner_tenant_id)`;
+  return `(${visibleRowSql(scope, pkg, params)} AND ${visibleRowSql(scope, service, params)} AND ${addedBy})`;
+}
+
+/** SQL twin of `originOf`, for filtering by origin. */
+export function originSql(scope: TenantScope, alias: string, origins: Origin[], params: SqlParams): string {
+  const parts = origins.map((origin) => {
+    if (origin === 'OWN') return `${alias}.owner_tenant_id = ${params.add(scope.tenantId)}`;
+    if (origin === 'CENTRAL') {
+      return scope.centralTenantId === null ? 'false' : `${alias}.owner_tenant_id = ${params.add(scope.centralTenantId)}`;
+    }
+    const others = [scope.tenantId, scope.centralTenantId].filter((id): id is string => id !== null);
+    return `${alias}.owner_tenant_id <> ALL(${params.add(others)}::uuid[])`;
+  });
+  return parts.length === 0 ? 'false' : `(${parts.join(' OR ')})`;
+}

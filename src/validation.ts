@@ -1,0 +1,41 @@
+import { BadUserInputError } from './errors';
+import { Money } from './pricing/money';
+
+/** Field checks shared by every input: each failure names the field and says what is wrong. */
+
+export function requiredName(field: string, value: string, max = 120): string {
+  const trimmed = value.trim();
+  if (trimmed.length === 0) throw new BadUserInputError(field, `${field} must not be blank`);
+  if (trimmed.length > max) throw new BadUserInputError(field, `${field} must be at most ${max} characters`);
+  return trimmed;
+}
+
+/** Optional free text: blank becomes null. */
+export function optionalText(field: string, value: string | null | undefined, max: number): string | null {
+  if (value === null || value === undefined) return null;
+  const trimmed = value.trim();
+  if (trimmed.length > max) throw new BadUserInputError(field, `${field} must be at most ${max} characters`);
+  return trimmed === '' ? null : trimmed;
+}
+
+export function integerInRange(field: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new BadUserInputError(field, `${field} must be a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+/** A Decimal input within [min, max] with at most two decimals, returned as a "0.00" string. */
+export function decimalInRange(field: string, value: string, min: string, max: string): string {
+  const amount = Money.of(value);
+  if (amount.decimalPlaces() > 2) throw new BadUserInputError(field, `${field} must have at most two decimals`);
+  if (amount.compare(Money.of(min)) < 0 || amount.compare(Money.of(max)) > 0) {
+    throw new BadUserInputError(field, `${field} must be between ${min} and ${max}`);
+  }
+  return amount.toFixed2();
+}
+
+export function currencyCode(field: string, value: string): string {
+  if (!/^[A-Z]{3}$/.test(value)) throw new BadUserInputError(field, `${field} must be three capital letters (ISO 4217), e.g. EUR`);
+  return value;
+}

@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { signToken, type Role } from '../../src/auth/token';
+import { loadConfig, type Config } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { startServer, type RunningServer } from '../../src/server';
+
+export const TEST_SECRET = 'test-secret-for-clinic-catalog';
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    ...loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, PORT: '0', DATABASE_URL: process.env.DATABASE_URL }),
+    migrateOnStart: false,
+    logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...overrides,
+  };
+}
+
+export interface GraphQLResponse<T = any> {
+  status: number;
+  headers: Headers;
+  data?: T;
+  errors?: { message: string; path?: string[]; extensions?: { code?: string; field?: string; requestId?: string } }[];
+}
+
+/** The real server on a free port, talking to the test database, reached over HTTP. */
+export class TestServer {
+  private constructor(
+    readonly server: RunningServer,
+    readonly config: Config,
+  ) {}
+
+  static async start(overrides: Partial<Config> = {}): Promise<TestServer> {
+    const config = testConfig(overrides);
+    const server = await startServer(config, process.env.DATABASE_URL!, createLogger(config.logLevel));
+    return new TestServer(server, config);
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+
+  async gql<T = any>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<GraphQLResponse<T>> {
+    const response = await fetch(`${this.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as { data?: T; errors?: GraphQLResponse['errors'] };
+    return { status: response.status, headers: response.headers, data: body.data ?? undefined, errors: body.errors };
+  }
+
+  /** Data of an operation that must succeed. */
+  async ok<T = any>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
+    const response = await this.gql<T>(query, variables, token);
+    if (response.errors?.length) throw new Error(`unexpected errors: ${JSON.stringify(response.errors)}`);
+    return response.data as T;
+  }
+
+  /** The error code of an operation that must fail. */
+  async errorCode(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<string | undefined> {
+    const response = await this.gql(query, variables, token);
+    return response.errors?.[0]?.extensions?.code;
+  }
+
+  token(claims: { sub?: string; tid?: string; roles: Role[] }, expiresIn = '1h'): Promise<string> {
+    return signToken({ sub: claims.sub ?? `user-${randomUUID()}`, tid: claims.tid, roles: claims.roles }, this.config, expiresIn);
+  }
+
+  platformToken(): Promise<string> {
+    return this.token({ sub: 'platform', roles: ['PLATFORM_ADMIN'] });
+  }
+
+  /** A chain with a central and clinics (names made unique), plus ADMIN and STAFF tokens for each tenant. */
+  async provisionChain(options: { clinics?: number; clinicSharing?: 'CENTRAL_ONLY' | 'BETWEEN_CLINICS'; central?: boolean } = {}) {
+    const suffix = randomUUID().slice(0, 8);
+    const clinicNames = Array.from({ length: options.clinics ?? 2 }, (_, index) => `Clínica ${index + 1} ${suffix}`);
+    const data = await this.ok(
+      `mutation($input: ProvisionOrganizationInput!) {
+         provisionOrganization(input: $input) { id name currency clinicSharing tenants { id name kind } }
+       }`,
+      {
+        input: {
+          name: `Cadena ${suffix}`,
+          clinicSharing: options.clinicSharing ?? 'CENTRAL_ONLY',
+          centralName: options.central === false ? null : `Central ${suffix}`,
+          clinicNames,
+        },
+      },
+      await this.platformToken(),
+    );
+    const organization = data.provisionOrganization as {
+      id: string;
+      tenants: { id: string; name: string; kind: 'CENTRAL' | 'CLINIC' }[];
+    };
+    const tenantTokens = async (tenantId: string) => ({
+      id: tenantId,
+      admin: await this.token({ tid: tenantId, roles: ['ADMIN'] }),
+      staff: await this.token({ tid: tenantId, roles: ['STAFF'] }),
+    });
+    const central = organization.tenants.find((tenant) => tenant.kind === 'CENTRAL');
+    const clinics = organization.tenants.filter((tenant) => tenant.kind === 'CLINIC');
+    return {
+      organization,
+      central: central ? await tenantTokens(central.id) : undefined,
+      clinics: await Promise.all(clinics.map((clinic) => tenantTokens(clinic.id))),
+    };
+  }
+}
+
+export type Chain = Awaited<ReturnType<TestServer['provisionChain']>>;
