@@ -24,7 +24,7 @@ describe('bearer tokens', () => {
       headers: { 'content-type': 'application/json', ...(authorization !== undefined ? { authorization } : {}) },
       body: JSON.stringify({ query: ME }),
     });
-    const body = await response.json();
+    const body = (await response.json()) as any;
     expect(response.status).toBe(401);
     expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
     expect(body.data).toBeUndefined();
