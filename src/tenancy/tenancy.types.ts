@@ -89,3 +89,14 @@ export class ProvisionOrganizationInput {
   @Field(() => [String])
   clinicNames: string[];
 }
+
+export const OriginEnum = { OWN: 'OWN', CENTRAL: 'CENTRAL', OTHER_CLINIC: 'OTHER_CLINIC' } as const;
+registerEnumType(OriginEnum, {
+  name: 'Origin',
+  description: "Where a row comes from, seen from the viewer's tenant.",
+  valuesConfig: {
+    OWN: { description: "Created by the viewer's own tenant (servicios propios)." },
+    CENTRAL: { description: 'Created by the central and shared with the viewer (servicios compartidos).' },
+    OTHER_CLINIC: { description: 'Created by another clinic of the organization and shared.' },
+  },
+});
