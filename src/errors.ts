@@ -33,8 +33,14 @@ export class ForbiddenError extends DomainError {
 export class NotFoundError extends DomainError {
   readonly code = 'NOT_FOUND';
   readonly httpStatus = 200;
-  constructor(what: string) {
+  constructor(
+    what: string,
+    readonly field?: string,
+  ) {
     super(`${what} not found`);
+  }
+  override extensions(): Record<string, unknown> {
+    return this.field ? { field: this.field } : {};
   }
 }
 

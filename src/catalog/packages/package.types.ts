@@ -73,9 +73,6 @@ export class PackageConnection {
 
   @Field(() => PageInfo)
   pageInfo: PageInfo;
-
-  @Field(() => Int, { description: 'All matches of the filter, not only this page.' })
-  totalCount: number;
 }
 
 @InputType()

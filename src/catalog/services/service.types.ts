@@ -76,9 +76,6 @@ export class ServiceConnection {
 
   @Field(() => PageInfo)
   pageInfo: PageInfo;
-
-  @Field(() => Int)
-  totalCount: number;
 }
 
 @InputType()

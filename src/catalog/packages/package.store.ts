@@ -1,0 +1,263 @@
+import type { RequestTransaction } from '../../db/request-transaction';
+import type { StatusFilter } from '../../graphql/common.types';
+import type { TenantScope } from '../../tenancy/viewer';
+import { originSql, SqlParams, visibleItemSql, visibleRowSql, type Origin } from '../../tenancy/visibility';
+import { pageSql, type PageRequest, type SortKey } from '../pagination';
+import { serviceColumns, toService } from '../services/service.store';
+import type { Service } from '../services/service.types';
+import type { Package, PackageItem, PackageSortField } from './package.types';
+
+const PACKAGE_COLUMNS = ['id', 'owner_tenant_id', 'name', 'description', 'shared', 'active', 'version', 'created_at', 'updated_at', 'deactivated_at'];
+
+function packageColumns(alias: string): string {
+  return PACKAGE_COLUMNS.map((column) => `${alias}.${column}`).join(', ');
+}
+
+function toPackage(row: Record<string, unknown>): Package {
+  return {
+    id: row.id as string,
+    ownerTenantId: row.owner_tenant_id as string,
+    name: row.name as string,
+    description: row.description as string | null,
+    shared: row.shared as boolean,
+    active: row.active as boolean,
+    version: row.version as number,
+    createdAt: row.created_at as Date,
+    updatedAt: row.updated_at as Date,
+    deactivatedAt: row.deactivated_at as Date | null,
+  };
+}
+
+/** Packages by id within the organization, visible or not: callers apply the visibility rules. */
+export async function findPackages(tx: RequestTransaction, scope: TenantScope, ids: readonly string[]): Promise<(Package | null)[]> {
+  const rows = await tx.query(
+    `SELECT ${packageColumns('p')} FROM packages p WHERE p.organization_id = $1 AND p.id = ANY($2::uuid[])`,
+    [scope.organizationId, ids],
+  );
+  const byId = new Map(rows.map((row) => [row.id as string, toPackage(row)]));
+  return ids.map((id) => byId.get(id) ?? null);
+}
+
+/** Reads a package and locks it for the rest of the transaction: edits and item changes queue up. */
+export async function lockPackage(tx: RequestTransaction, scope: TenantScope, id: string): Promise<Package | null> {
+  const [row] = await tx.query(
+    `SELECT ${packageColumns('p')} FROM packages p WHERE p.organization_id = $1 AND p.id = $2 FOR NO KEY UPDATE`,
+    [scope.organizationId, id],
+  );
+  return row ? toPackage(row) : null;
+}
+
+export const PACKAGE_SORT_KEYS: Record<PackageSortField, SortKey> = {
+  NAME: { field: 'NAME', expression: 'p.name COLLATE catalog_order', castTo: 'text COLLATE catalog_order' },
+  CREATED_AT: { field: 'CREATED_AT', expression: 'p.created_at', castTo: 'timestamptz' },
+  UPDATED_AT: { field: 'UPDATED_AT', expression: 'p.updated_at', castTo: 'timestamptz' },
+};
+
+export interface PackageListFilter {
+  searchPattern: string | null;
+  status: StatusFilter;
+  origin: Origin[] | null;
+}
+
+/** Conditions for the packages the viewer sees that match the filter (alias `p`): lists, counts and exports. */
+export function packageFilterSql(scope: TenantScope, filter: PackageListFilter, params: SqlParams): string {
+  const conditions = [`p.organization_id = ${params.add(scope.organizationId)}`, visibleRowSql(scope, 'p', params)];
+  if (filter.status === 'ACTIVE') conditions.push('p.active');
+  if (filter.status === 'INACTIVE') conditions.push('NOT p.active');
+  if (filter.origin) conditions.push(originSql(scope, 'p', filter.origin, params));
+  if (filter.searchPattern !== null) conditions.push(`fold_text(p.name) LIKE fold_text(${params.add(filter.searchPattern)})`);
+  return conditions.join(' AND ');
+}
+
+export async function listPackages(
+  tx: RequestTransaction,
+  scope: TenantScope,
+  filter: PackageListFilter,
+  key: SortKey,
+  page: PageRequest,
+): Promise<{ node: Package; sortValue: string }[]> {
+  const params = new SqlParams();
+  const where = packageFilterSql(scope, filter, params);
+  const keyset = pageSql(page, key, 'p', params);
+  const rows = await tx.query(
+    `SELECT ${packageColumns('p')}, (${key.expression})::text AS sort_value
+       FROM packages p WHERE ${where} AND ${keyset.where}
+      ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
+    params.values,
+  );
+  return rows.map((row) => ({ node: toPackage(row), sortValue: row.sort_value as string }));
+}
+
+export async function countPackages(tx: RequestTransaction, scope: TenantScope, filter: PackageListFilter): Promise<number> {
+  const params = new SqlParams();
+  const [row] = await tx.query<{ count: string }>(
+    `SELECT count(*) FROM packages p WHERE ${packageFilterSql(scope, filter, params)}`,
+    params.values,
+  );
+  return Number(row.count);
+}
+
+export interface PackageFields {
+  name: string;
+  description: string | null;
+  shared: boolean;
+}
+
+export async function insertPackage(tx: RequestTransaction, scope: TenantScope, fields: PackageFields): Promise<Package> {
+  const [row] = await tx.query(
+    `INSERT INTO packages (organization_id, owner_tenant_id, name, description, shared) VALUES ($1, $2, $3, $4, $5)
+     RETURNING ${packageColumns('packages')}`,
+    [scope.organizationId, scope.tenantId, fields.name, fields.description, fields.shared],
+  );
+  return toPackage(row);
+}
+
+/** Writes the fields and bumps the version (the row is locked by `lockPackage`). */
+export async function updatePackage(tx: RequestTransaction, scope: TenantScope, id: string, fields: PackageFields): Promise<Package> {
+  const [row] = await tx.query(
+    `UPDATE packages SET name = $3, description = $4, shared = $5, version = version + 1, updated_at = now()
+      WHERE organization_id = $1 AND id = $2 RETURNING ${packageColumns('packages')}`,
+    [scope.organizationId, id, fields.name, fields.description, fields.shared],
+  );
+  return toPackage(row);
+}
+
+/** Null when the package already was in that state (nothing written). */
+export async function setPackageActive(tx: RequestTransaction, scope: TenantScope, id: string, active: boolean): Promise<Package | null> {
+  const [row] = await tx.query(
+    `UPDATE packages SET active = $3, deactivated_at = CASE WHEN $3 THEN NULL ELSE now() END,
+            version = version + 1, updated_at = now()
+      WHERE organization_id = $1 AND id = $2 AND active <> $3 RETURNING ${packageColumns('packages')}`,
+    [scope.organizationId, id, active],
+  );
+  return row ? toPackage(row) : null;
+}
+
+/** Its items changed: the package shows a new updatedAt (its version counts edits of its own fields). */
+export async function touchPackage(tx: RequestTransaction, scope: TenantScope, id: string): Promise<void> {
+  await tx.query('UPDATE packages SET updated_at = now() WHERE organization_id = $1 AND id = $2', [scope.organizationId, id]);
+}
+
+/** An item with its service, as the items query returns them. */
+export interface ItemWithService {
+  item: PackageItem;
+  service: Service;
+}
+
+function toItem(row: Record<string, unknown>): ItemWithService {
+  return {
+    item: {
+      id: row.id as string,
+      packageId: row.package_id as string,
+      serviceId: row.service_id as string,
+      addedByTenantId: row.added_by_tenant_id as string,
+      quantity: row.quantity as number,
+    },
+    service: toService(row, 'service_'),
+  };
+}
+
+const ITEM_COLUMNS = 'i.id, i.package_id, i.service_id, i.added_by_tenant_id, i.quantity';
+
+/** The items of these packages that the viewer sees, oldest first, with their services. */
+export async function findVisibleItems(
+  tx: RequestTransaction,
+  scope: TenantScope,
+  packageIds: readonly string[],
+): Promise<ItemWithService[]> {
+  const params = new SqlParams();
+  const organization = params.add(scope.organizationId);
+  const rows = await tx.query(
+    `SELECT ${ITEM_COLUMNS}, ${serviceColumns('s', 'service_')}
+       FROM package_items i
+       JOIN packages p ON p.organization_id = i.organization_id AND p.id = i.package_id
+       JOIN services s ON s.organization_id = i.organization_id AND s.id = i.service_id
+      WHERE i.organization_id = ${organization} AND i.package_id = ANY(${params.add(packageIds)}::uuid[])
+        AND ${visibleItemSql(scope, 'i', 'p', 's', params)}
+      ORDER BY i.package_id, i.position`,
+    params.values,
+  );
+  return rows.map(toItem);
+}
+
+/** One item with its package and service, visible or not: callers apply the visibility rules. */
+export async function findItem(
+  tx: RequestTransaction,
+  scope: TenantScope,
+  id: string,
+): Promise<(ItemWithService & { package: Package }) | null> {
+  const [row] = await tx.query(
+    `SELECT ${ITEM_COLUMNS}, ${serviceColumns('s', 'service_')}, ${PACKAGE_COLUMNS.map((column) => `p.${column} AS package_${column}`).join(', ')}
+       FROM package_items i
+       JOIN packages p ON p.organization_id = i.organization_id AND p.id = i.package_id
+       JOIN services s ON s.organization_id = i.organization_id AND s.id = i.service_id
+      WHERE i.organization_id = $1 AND i.id = $2`,
+    [scope.organizationId, id],
+  );
+  if (!row) return null;
+  const packageRow = Object.fromEntries(PACKAGE_COLUMNS.map((column) => [column, row[`package_${column}`]]));
+  return { ...toItem(row), package: toPackage(packageRow) };
+}
+
+/**
+ * Adds the viewer's own items: a service already among them gets its quantity increased, in one
+ * statement (atomic under concurrent adds). Returns the services whose merged quantity would pass
+ * `maxQuantity` (nothing is written for those; the caller fails the mutation).
+ */
+export async function addOwnItems(
+  tx: RequestTransaction,
+  scope: TenantScope,
+  packageId: string,
+  items: { serviceId: string; quantity: number }[],
+  maxQuantity: number,
+): Promise<string[]> {
+  const rows = await tx.query<{ service_id: string }>(
+    `WITH wanted AS (
+       SELECT * FROM unnest($3::uuid[], $4::int[]) AS w(service_id, quantity)
+     ), merged AS (
+       INSERT INTO package_items (organization_id, package_id, service_id, added_by_tenant_id, quantity)
+       SELECT $1, $2, w.service_id, $5, w.quantity FROM wanted w
+       ON CONFLICT (organization_id, package_id, added_by_tenant_id, service_id)
+       DO UPDATE SET quantity = package_items.quantity + EXCLUDED.quantity, updated_at = now()
+         WHERE package_items.quantity + EXCLUDED.quantity <= $6
+       RETURNING service_id
+     )
+     SELECT w.service_id FROM wanted w WHERE w.service_id NOT IN (SELECT service_id FROM merged)`,
+    [
+      scope.organizationId,
+      packageId,
+      items.map((item) => item.serviceId),
+      items.map((item) => item.quantity),
+      scope.tenantId,
+      maxQuantity,
+    ],
+  );
+  return rows.map((row) => row.service_id);
+}
+
+export async function countItems(tx: RequestTransaction, scope: TenantScope, packageId: string): Promise<number> {
+  const [row] = await tx.query<{ count: string }>(
+    'SELECT count(*) FROM package_items WHERE organization_id = $1 AND package_id = $2',
+    [scope.organizationId, packageId],
+  );
+  return Number(row.count);
+}
+
+export async function setItemQuantity(tx: RequestTransaction, scope: TenantScope, id: string, quantity: number): Promise<PackageItem> {
+  const [row] = await tx.query(
+    `UPDATE package_items i SET quantity = $3, updated_at = now() WHERE organization_id = $1 AND id = $2
+     RETURNING ${ITEM_COLUMNS}`,
+    [scope.organizationId, id, quantity],
+  );
+  return {
+    id: row.id as string,
+    packageId: row.package_id as string,
+    serviceId: row.service_id as string,
+    addedByTenantId: row.added_by_tenant_id as string,
+    quantity: row.quantity as number,
+  };
+}
+
+export async function deleteItem(tx: RequestTransaction, scope: TenantScope, id: string): Promise<void> {
+  await tx.query('DELETE FROM package_items WHERE organization_id = $1 AND id = $2', [scope.organizationId, id]);
+}

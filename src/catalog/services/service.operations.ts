@@ -1,0 +1,96 @@
+import { isUuid } from '../../auth/token';
+import { isUniqueViolation } from '../../db/errors';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../errors';
+import type { RequestContext } from '../../graphql/context';
+import { canChangeRow } from '../../tenancy/permissions';
+import { requireTenant, requireTenantAdmin } from '../../tenancy/viewer';
+import { canSee } from '../../tenancy/visibility';
+import { decimalInRange, integerInRange, optionalText, requiredName } from '../../validation';
+import { expectVersion } from '../versions';
+import * as store from './service.store';
+import type { CreateServiceInput, Service, UpdateServiceInput } from './service.types';
+
+/** A service the viewer sees, or null; malformed ids are simply unknown. */
+export async function findVisibleService(ctx: RequestContext, id: string): Promise<Service | null> {
+  const scope = requireTenant(ctx.viewer);
+  if (!isUuid(id)) return null;
+  const service = await ctx.loaders.service.load(id);
+  return service && canSee(scope, service) ? service : null;
+}
+
+/** The service to change, locked; unseen is NOT_FOUND, seen but not the viewer's to change is FORBIDDEN. */
+async function serviceToChange(ctx: RequestContext, id: string): Promise<Service> {
+  const scope = requireTenant(ctx.viewer);
+  const service = isUuid(id) ? await store.lockService(ctx.tx, scope, id) : null;
+  if (!service || !canSee(scope, service)) throw new NotFoundError('Service');
+  if (!canChangeRow(ctx.viewer, service)) throw new ForbiddenError("Only the owner's administrators can change this service");
+  return service;
+}
+
+function optionalCode(code: string | null | undefined): string | null {
+  return optionalText('code', code, 32);
+}
+
+function optionalDuration(minutes: number | null | undefined): number | null {
+  return minutes === null || minutes === undefined ? null : integerInRange('durationMinutes', minutes, 1, 1440);
+}
+
+const price = (value: string) => decimalInRange('price', value, '0.00', '999999.99');
+const taxRate = (value: string) => decimalInRange('taxRate', value, '0.00', '100.00');
+
+/** A taken code is a conflict, whether found up front or by the unique index under a race. */
+async function uniqueCode<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ConflictError('Another service of this tenant already has that code', 'code');
+    throw error;
+  }
+}
+
+export async function createService(ctx: RequestContext, input: CreateServiceInput): Promise<Service> {
+  const scope = requireTenantAdmin(ctx.viewer);
+  const fields: store.ServiceFields = {
+    code: optionalCode(input.code),
+    name: requiredName('name', input.name),
+    family: optionalText('family', input.family, 80),
+    price: price(input.price),
+    taxRate: taxRate(input.taxRate),
+    durationMinutes: optionalDuration(input.durationMinutes),
+    odontogramScope: input.odontogramScope,
+    shared: input.shared,
+  };
+  return uniqueCode(() => store.insertService(ctx.tx, scope, fields));
+}
+
+/**
+ * Absent fields stay as they are; `null` clears the optional ones (code, family, durationMinutes)
+ * and leaves the required ones unchanged.
+ */
+export async function updateService(
+  ctx: RequestContext,
+  id: string,
+  input: UpdateServiceInput,
+  expectedVersion: number | null | undefined,
+): Promise<Service> {
+  const scope = requireTenant(ctx.viewer);
+  const current = await serviceToChange(ctx, id);
+  expectVersion(current.version, expectedVersion);
+  const next: store.ServiceFields = {
+    code: input.code === undefined ? current.code : optionalCode(input.code),
+    name: input.name == null ? current.name : requiredName('name', input.name),
+    family: input.family === undefined ? current.family : optionalText('family', input.family, 80),
+    price: input.price == null ? current.price : price(input.price),
+    taxRate: input.taxRate == null ? current.taxRate : taxRate(input.taxRate),
+    durationMinutes: input.durationMinutes === undefined ? current.durationMinutes : optionalDuration(input.durationMinutes),
+    odontogramScope: input.odontogramScope ?? current.odontogramScope,
+    shared: input.shared ?? current.shared,
+  };
+  return uniqueCode(() => store.updateService(ctx.tx, scope, current.id, next));
+}
+
+export async function setServiceActive(ctx: RequestContext, id: string, active: boolean): Promise<Service> {
+  const scope = requireTenant(ctx.viewer);
+  const current = await serviceToChange(ctx, id);
+  return (await store.setServiceActive(ctx.tx, scope, current.id, active)) ?? current;
+}
