@@ -1,10 +1,31 @@
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { PackageConnectionResolver, PackageItemResolver, PackageResolver } from '../catalog/packages/package.resolver';
+import { ServiceConnectionResolver, ServiceResolver } from '../catalog/services/service.resolver';
+import {
+  OdontogramLineResolver,
+  OdontogramPlanResolver,
+  PackageQuoteResolver,
+  QuoteLineResolver,
+} from '../pricing/pricing.resolver';
 import { OrganizationResolver, TenantResolver, ViewerResolver } from '../tenancy/tenancy.resolver';
 import { DateTimeScalar } from './scalars';
 
-export const RESOLVERS = [ViewerResolver, OrganizationResolver, TenantResolver] as const;
+export const RESOLVERS = [
+  ViewerResolver,
+  OrganizationResolver,
+  TenantResolver,
+  ServiceResolver,
+  ServiceConnectionResolver,
+  PackageResolver,
+  PackageItemResolver,
+  PackageConnectionResolver,
+  PackageQuoteResolver,
+  OdontogramPlanResolver,
+  QuoteLineResolver,
+  OdontogramLineResolver,
+] as const;
 
 export function createSchema(): Promise<GraphQLSchema> {
   return buildSchema({

@@ -64,7 +64,11 @@ async function runOperation(
       httpGraphQLRequest,
       context: async () => (context = await contextFor(deps, req, requestId)),
     });
-    if (context) await context.tx.commit();
+    if (context) {
+      await context.tx.commit();
+      // Lets tests and the benchmark see how many statements an operation cost.
+      response.headers.set('x-sql-statements', String(context.tx.statementCount));
+    }
     if (response.body.kind !== 'complete') throw new Error('incremental delivery is not supported');
     return { status: response.status ?? 200, headers: response.headers, body: response.body.string };
   } finally {

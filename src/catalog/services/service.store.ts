@@ -169,7 +169,7 @@ export async function updateService(tx: RequestTransaction, scope: TenantScope, 
       next.shared,
     ],
   );
-  return row ? toService(row) : null;
+  return toService(row);
 }
 
 /** Null when the service already was in that state (nothing written). */

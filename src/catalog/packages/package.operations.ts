@@ -1,0 +1,206 @@
+import { isUuid } from '../../auth/token';
+import { isUniqueViolation } from '../../db/errors';
+import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../errors';
+import type { RequestContext } from '../../graphql/context';
+import type { ChartedItem } from '../../pricing/odontogram';
+import { canAddItems, canChangeItem, canChangeRow } from '../../tenancy/permissions';
+import { requireTenant, requireTenantAdmin, type TenantScope, type Viewer } from '../../tenancy/viewer';
+import { canSee, canSeeItem } from '../../tenancy/visibility';
+import { integerInRange, optionalText, requiredName } from '../../validation';
+import { expectVersion } from '../versions';
+import * as store from './package.store';
+import type { CreatePackageInput, Package, PackageItem, PackageItemInput, UpdatePackageInput } from './package.types';
+
+export const MAX_ITEMS_PER_PACKAGE = 200;
+export const MAX_QUANTITY = 999;
+
+/** A package the viewer sees, or null; malformed ids are simply unknown. */
+export async function findVisiblePackage(ctx: RequestContext, id: string): Promise<Package | null> {
+  const scope = requireTenant(ctx.viewer);
+  if (!isUuid(id)) return null;
+  const pkg = await ctx.loaders.package.load(id);
+  return pkg && canSee(scope, pkg) ? pkg : null;
+}
+
+/** The items of a package the viewer sees, oldest first, with their services. */
+export function visibleItems(ctx: RequestContext, pkg: Package): Promise<store.ItemWithService[]> {
+  return ctx.loaders.visibleItems.load(pkg.id);
+}
+
+/** Items that count towards totals, quotes and plans: those whose service is active. */
+export function countedItems(items: store.ItemWithService[]): ChartedItem[] {
+  return items
+    .filter(({ service }) => service.active)
+    .map(({ item, service }) => ({
+      serviceId: service.id,
+      quantity: item.quantity,
+      unitPrice: service.price,
+      taxRate: service.taxRate,
+      odontogramScope: service.odontogramScope,
+    }));
+}
+
+/** The package to change, locked; unseen is NOT_FOUND, seen but not permitted is FORBIDDEN. */
+async function packageToChange(
+  ctx: RequestContext,
+  id: string,
+  allowed: (viewer: Viewer, pkg: Package) => boolean,
+  refusal: string,
+): Promise<Package> {
+  const scope = requireTenant(ctx.viewer);
+  const pkg = isUuid(id) ? await store.lockPackage(ctx.tx, scope, id) : null;
+  if (!pkg || !canSee(scope, pkg)) throw new NotFoundError('Package');
+  if (!allowed(ctx.viewer, pkg)) throw new ForbiddenError(refusal);
+  return pkg;
+}
+
+const OWNER_ONLY = "Only the owner's administrators can change this package";
+
+/** A taken name is a conflict, whether the unique index finds it up front or under a race. */
+async function uniqueName<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ConflictError('Another package of this tenant already has that name', 'name');
+    throw error;
+  }
+}
+
+/**
+ * Checks items to add: quantities 1-999, services visible to the viewer (else NOT_FOUND) and
+ * active (else BAD_USER_INPUT); the same service twice becomes one item with the quantities added.
+ */
+async function itemsToAdd(ctx: RequestContext, scope: TenantScope, inputs: PackageItemInput[]): Promise<{ serviceId: string; quantity: number }[]> {
+  if (inputs.length > MAX_ITEMS_PER_PACKAGE) {
+    throw new BadUserInputError('items', `A package holds at most ${MAX_ITEMS_PER_PACKAGE} items`);
+  }
+  inputs.forEach((input, index) => integerInRange(`items[${index}].quantity`, input.quantity, 1, MAX_QUANTITY));
+  const services = await Promise.all(inputs.map((input) => (isUuid(input.serviceId) ? ctx.loaders.service.load(input.serviceId) : null)));
+  const merged = new Map<string, number>();
+  inputs.forEach((input, index) => {
+    const service = services[index];
+    if (!service || !canSee(scope, service)) throw new NotFoundError('Service', `items[${index}].serviceId`);
+    if (!service.active) {
+      throw new BadUserInputError(`items[${index}].serviceId`, `The service "${service.name}" is deactivated and cannot be added`);
+    }
+    const quantity = (merged.get(service.id) ?? 0) + input.quantity;
+    if (quantity > MAX_QUANTITY) {
+      throw new BadUserInputError(`items[${index}].quantity`, `The quantity of "${service.name}" would be ${quantity}; at most ${MAX_QUANTITY}`);
+    }
+    merged.set(service.id, quantity);
+  });
+  return [...merged].map(([serviceId, quantity]) => ({ serviceId, quantity }));
+}
+
+/** Adds (or merges) the viewer's own items and enforces the limits on the result. */
+async function addItems(ctx: RequestContext, scope: TenantScope, packageId: string, items: { serviceId: string; quantity: number }[]): Promise<void> {
+  if (items.length === 0) return;
+  const overflowing = await store.addOwnItems(ctx.tx, scope, packageId, items, MAX_QUANTITY);
+  if (overflowing.length > 0) {
+    const index = items.findIndex((item) => item.serviceId === overflowing[0]);
+    throw new BadUserInputError(`items[${index}].quantity`, `The quantity would pass ${MAX_QUANTITY} once added to the item already in the package`);
+  }
+  if ((await store.countItems(ctx.tx, scope, packageId)) > MAX_ITEMS_PER_PACKAGE) {
+    throw new BadUserInputError('items', `A package holds at most ${MAX_ITEMS_PER_PACKAGE} items`);
+  }
+}
+
+export async function createPackage(ctx: RequestContext, input: CreatePackageInput): Promise<Package> {
+  const scope = requireTenantAdmin(ctx.viewer);
+  const fields = {
+    name: requiredName('name', input.name),
+    description: optionalText('description', input.description, 2000),
+    shared: input.shared,
+  };
+  const items = await itemsToAdd(ctx, scope, input.items ?? []);
+  const pkg = await uniqueName(() => store.insertPackage(ctx.tx, scope, fields));
+  await addItems(ctx, scope, pkg.id, items);
+  return pkg;
+}
+
+/** Absent or null fields stay as they are, but `description: null` clears the description. */
+export async function updatePackage(
+  ctx: RequestContext,
+  id: string,
+  input: UpdatePackageInput,
+  expectedVersion: number | null | undefined,
+): Promise<Package> {
+  const scope = requireTenant(ctx.viewer);
+  const current = await packageToChange(ctx, id, canChangeRow, OWNER_ONLY);
+  expectVersion(current.version, expectedVersion);
+  const fields = {
+    name: input.name == null ? current.name : requiredName('name', input.name),
+    description: input.description === undefined ? current.description : optionalText('description', input.description, 2000),
+    shared: input.shared ?? current.shared,
+  };
+  return uniqueName(() => store.updatePackage(ctx.tx, scope, current.id, fields));
+}
+
+export async function setPackageActive(ctx: RequestContext, id: string, active: boolean): Promise<Package> {
+  const scope = requireTenant(ctx.viewer);
+  const current = await packageToChange(ctx, id, canChangeRow, "Only the owner's administrators can deactivate or reactivate this package");
+  return (await store.setPackageActive(ctx.tx, scope, current.id, active)) ?? current;
+}
+
+export async function addPackageItems(ctx: RequestContext, packageId: string, inputs: PackageItemInput[]): Promise<Package> {
+  const scope = requireTenant(ctx.viewer);
+  const pkg = await packageToChange(
+    ctx,
+    packageId,
+    canAddItems,
+    'Items can be added by the owner, or by a clinic to an active package of its central',
+  );
+  if (inputs.length === 0) throw new BadUserInputError('items', 'items must hold at least one service to add');
+  await addItems(ctx, scope, pkg.id, await itemsToAdd(ctx, scope, inputs));
+  await store.touchPackage(ctx.tx, scope, pkg.id);
+  return pkg;
+}
+
+/** The item to change: unseen is NOT_FOUND, seen but added by another tenant is FORBIDDEN. */
+async function itemToChange(ctx: RequestContext, id: string): Promise<store.ItemWithService & { package: Package }> {
+  const scope = requireTenant(ctx.viewer);
+  const found = isUuid(id) ? await store.findItem(ctx.tx, scope, id) : null;
+  if (!found || !canSeeItem(scope, found.item.addedByTenantId, found.package, found.service)) throw new NotFoundError('Package item');
+  if (!canChangeItem(ctx.viewer, found.item)) {
+    throw new ForbiddenError('Only administrators of the tenant that added this item can change or remove it');
+  }
+  return found;
+}
+
+export async function updatePackageItem(ctx: RequestContext, id: string, quantity: number): Promise<PackageItem> {
+  const scope = requireTenant(ctx.viewer);
+  integerInRange('quantity', quantity, 1, MAX_QUANTITY);
+  const { item } = await itemToChange(ctx, id);
+  const updated = await store.setItemQuantity(ctx.tx, scope, item.id, quantity);
+  await store.touchPackage(ctx.tx, scope, item.packageId);
+  return updated;
+}
+
+export async function removePackageItem(ctx: RequestContext, id: string): Promise<Package> {
+  const scope = requireTenant(ctx.viewer);
+  const { item, package: pkg } = await itemToChange(ctx, id);
+  await store.deleteItem(ctx.tx, scope, item.id);
+  await store.touchPackage(ctx.tx, scope, item.packageId);
+  return pkg;
+}
+
+/** A new package of the viewer's own with the visible items whose services are active, one per service. */
+export async function duplicatePackage(ctx: RequestContext, id: string, name: string): Promise<Package> {
+  const scope = requireTenantAdmin(ctx.viewer);
+  const source = await findVisiblePackage(ctx, id);
+  if (!source) throw new NotFoundError('Package');
+  const merged = new Map<string, number>();
+  for (const { item, service } of await visibleItems(ctx, source)) {
+    if (service.active) merged.set(service.id, (merged.get(service.id) ?? 0) + item.quantity);
+  }
+  for (const [serviceId, quantity] of merged) {
+    if (quantity > MAX_QUANTITY) {
+      throw new BadUserInputError('id', `Service ${serviceId} would have quantity ${quantity} in the copy; at most ${MAX_QUANTITY}`);
+    }
+  }
+  const copy = await uniqueName(() =>
+    store.insertPackage(ctx.tx, scope, { name: requiredName('name', name), description: source.description, shared: true }),
+  );
+  await addItems(ctx, scope, copy.id, [...merged].map(([serviceId, quantity]) => ({ serviceId, quantity })));
+  return copy;
+}

@@ -1,0 +1,67 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { countedItems, findVisiblePackage, visibleItems } from '../catalog/packages/package.operations';
+import { Package } from '../catalog/packages/package.types';
+import { Service } from '../catalog/services/service.types';
+import { BadUserInputError, NotFoundError } from '../errors';
+import type { RequestContext } from '../graphql/context';
+import { requireTenant } from '../tenancy/viewer';
+import { planOdontogram } from './odontogram';
+import { OdontogramLine, OdontogramPlan, Quote, QuoteLine } from './pricing.types';
+import { quotePackage } from './quote';
+
+/** The budgeting module's view of a package: priced lines for `times` units. */
+@Resolver(() => Package)
+export class PackageQuoteResolver {
+  @FieldResolver(() => Quote, { description: 'Budget lines for `times` units of the package (budgeting module).' })
+  async quote(
+    @Root() pkg: Package,
+    @Ctx() ctx: RequestContext,
+    @Arg('times', () => Int, { nullable: true, defaultValue: 1 }) times?: number | null,
+  ): Promise<Quote> {
+    const scope = requireTenant(ctx.viewer);
+    return quotePackage(countedItems(await visibleItems(ctx, pkg)), times ?? 1, scope.currency);
+  }
+}
+
+/** The odontogram module: what applying a package to some teeth would chart. Nothing is stored. */
+@Resolver(() => OdontogramPlan)
+export class OdontogramPlanResolver {
+  @Query(() => OdontogramPlan, {
+    description: 'Teeth in FDI notation (11-18, 21-28, 31-38, 41-48, 51-55, 61-65, 71-75, 81-85), no duplicates.',
+  })
+  async odontogramPlan(
+    @Arg('packageId', () => ID) packageId: string,
+    @Arg('teeth', () => [Int]) teeth: number[],
+    @Ctx() ctx: RequestContext,
+  ): Promise<OdontogramPlan> {
+    const pkg = await findVisiblePackage(ctx, packageId);
+    if (!pkg) throw new NotFoundError('Package', 'packageId');
+    if (!pkg.active) throw new BadUserInputError('packageId', `The package "${pkg.name}" is deactivated and cannot be charted`);
+    return { packageId: pkg.id, ...planOdontogram(countedItems(await visibleItems(ctx, pkg)), teeth) };
+  }
+
+  @FieldResolver(() => Package)
+  async package(@Root() plan: OdontogramPlan, @Ctx() ctx: RequestContext): Promise<Package> {
+    return (await ctx.loaders.package.load(plan.packageId))!;
+  }
+}
+
+async function serviceOf(line: QuoteLine, ctx: RequestContext): Promise<Service> {
+  return (await ctx.loaders.service.load(line.serviceId))!;
+}
+
+@Resolver(() => QuoteLine)
+export class QuoteLineResolver {
+  @FieldResolver(() => Service)
+  service(@Root() line: QuoteLine, @Ctx() ctx: RequestContext): Promise<Service> {
+    return serviceOf(line, ctx);
+  }
+}
+
+@Resolver(() => OdontogramLine)
+export class OdontogramLineResolver {
+  @FieldResolver(() => Service)
+  service(@Root() line: OdontogramLine, @Ctx() ctx: RequestContext): Promise<Service> {
+    return serviceOf(line, ctx);
+  }
+}

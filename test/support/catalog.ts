@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import type { TestServer } from './harness';
+
+/** Builders for catalogue rows through the API, with unique names so test files never collide. */
+
+export const SERVICE_FIELDS = 'id code name family price taxRate durationMinutes odontogramScope active shared origin viewerCanEdit version owner { id name }';
+export const ITEM_FIELDS = 'id quantity origin viewerCanEdit addedBy { id } service { id name } totals { subtotal tax total }';
+export const PACKAGE_FIELDS = `id name description active shared origin version itemCount viewerCanEdit viewerCanDeactivate viewerCanAddItems
+  owner { id } totals { subtotal tax total } items { ${ITEM_FIELDS} }`;
+
+export function uniqueName(prefix: string): string {
+  return `${prefix} ${randomUUID().slice(0, 8)}`;
+}
+
+export interface ServiceOverrides {
+  code?: string | null;
+  name?: string;
+  family?: string | null;
+  price?: string;
+  taxRate?: string;
+  durationMinutes?: number | null;
+  odontogramScope?: 'NONE' | 'MOUTH' | 'ARCH' | 'QUADRANT' | 'TOOTH';
+  shared?: boolean;
+}
+
+export async function createService(server: TestServer, token: string, overrides: ServiceOverrides = {}): Promise<any> {
+  const data = await server.ok(
+    `mutation($input: CreateServiceInput!) { createService(input: $input) { ${SERVICE_FIELDS} } }`,
+    { input: { name: uniqueName('Servicio'), price: '10.00', ...overrides } },
+    token,
+  );
+  return data.createService;
+}
+
+export async function createPackage(
+  server: TestServer,
+  token: string,
+  input: { name?: string; description?: string | null; shared?: boolean; items?: { serviceId: string; quantity?: number }[] } = {},
+): Promise<any> {
+  const data = await server.ok(
+    `mutation($input: CreatePackageInput!) { createPackage(input: $input) { ${PACKAGE_FIELDS} } }`,
+    { input: { name: uniqueName('Paquete'), ...input } },
+    token,
+  );
+  return data.createPackage;
+}
+
+export async function addItems(server: TestServer, token: string, packageId: string, items: { serviceId: string; quantity?: number }[]): Promise<any> {
+  const data = await server.ok(
+    `mutation($id: ID!, $items: [PackageItemInput!]!) { addPackageItems(packageId: $id, items: $items) { ${PACKAGE_FIELDS} } }`,
+    { id: packageId, items },
+    token,
+  );
+  return data.addPackageItems;
+}
+
+export async function getPackage(server: TestServer, token: string, id: string): Promise<any> {
+  return (await server.ok(`query($id: ID!) { package(id: $id) { ${PACKAGE_FIELDS} } }`, { id }, token)).package;
+}
