@@ -45,7 +45,8 @@ export class RequestTransaction {
   async query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> {
     if (this.finished) throw new Error('query after the request transaction finished');
     this.statementCount += 1;
-    return (await this.runner.query(sql, params)) as T[];
+    // The structured form: plain query() answers UPDATE/DELETE with [rows, count] instead of rows.
+    return (await this.runner.query(sql, params, true)).records as T[];
   }
 
   /** Runs `work` so that its failure undoes exactly its own writes (one mutation of several). */
