@@ -54,6 +54,10 @@ export async function addItems(server: TestServer, token: string, packageId: str
   return data.addPackageItems;
 }
 
-export async function getPackage(server: TestServer, token: string, id: string): Promise<any> {
-  return (await server.ok(`query($id: ID!) { package(id: $id) { ${PACKAGE_FIELDS} } }`, { id }, token)).package;
+export async function getPackage(server: TestServer, token: string, id: string, fields = PACKAGE_FIELDS): Promise<any> {
+  return (await server.ok(`query($id: ID!) { package(id: $id) { ${fields} } }`, { id }, token)).package;
+}
+
+export async function getService(server: TestServer, token: string, id: string, fields = SERVICE_FIELDS): Promise<any> {
+  return (await server.ok(`query($id: ID!) { service(id: $id) { ${fields} } }`, { id }, token)).service;
 }

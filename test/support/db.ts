@@ -1,4 +1,9 @@
 import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import { createDataSource } from '../../src/db/data-source';
+import { RequestTransaction } from '../../src/db/request-transaction';
+import { enterTenant } from '../../src/tenancy/tenancy.store';
+import type { TenantScope } from '../../src/tenancy/viewer';
 
 /** A direct connection to the test database (as DATABASE_URL's user), for checks behind the API's back. */
 export async function withDatabase<T>(work: (client: Client) => Promise<T>): Promise<T> {
@@ -20,4 +25,33 @@ export async function countRows(sql: string, params: unknown[] = []): Promise<nu
     await client.query('ROLLBACK');
     return Number(rows[0].count);
   });
+}
+
+/** The application's own pool on DATABASE_URL, for tests that drive request transactions directly. */
+export function openDataSource(): Promise<DataSource> {
+  return createDataSource(process.env.DATABASE_URL!, { dbPoolMax: 2 }).initialize();
+}
+
+export const TEST_TRANSACTION_LIMITS = { statementTimeoutMs: 10_000 };
+
+/**
+ * Runs `work` in a request transaction entered for `tenantId` exactly as a request is (application
+ * role, the tenant's organization set), then rolls it back, or commits it when asked.
+ */
+export async function asTenant<T>(
+  dataSource: DataSource,
+  tenantId: string,
+  work: (tx: RequestTransaction, scope: TenantScope) => Promise<T>,
+  options: { commit?: boolean } = {},
+): Promise<T> {
+  const tx = await RequestTransaction.begin(dataSource, TEST_TRANSACTION_LIMITS);
+  try {
+    const scope = await enterTenant(tx, tenantId);
+    if (!scope) throw new Error(`no tenant ${tenantId}`);
+    const result = await work(tx, scope);
+    if (options.commit) await tx.commit();
+    return result;
+  } finally {
+    await tx.rollback();
+  }
 }

@@ -112,3 +112,11 @@ export class TestServer {
 }
 
 export type Chain = Awaited<ReturnType<TestServer['provisionChain']>>;
+
+/** The tenants of a chain as the visibility and permission tables name them. */
+export type ChainTenantName = 'central' | 'clinicA' | 'clinicB';
+
+/** A chain's central and first two clinics, by the names those tables use. */
+export function chainTenants(chain: Chain): Record<ChainTenantName, Chain['clinics'][number]> {
+  return { central: chain.central!, clinicA: chain.clinics[0], clinicB: chain.clinics[1] };
+}
