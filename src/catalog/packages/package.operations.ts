@@ -66,39 +66,47 @@ async function uniqueName<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** One item to add, with the input field its quantity is reported under when it cannot be added. */
+interface ItemToAdd {
+  serviceId: string;
+  quantity: number;
+  field: string;
+}
+
 /**
  * Checks items to add: quantities 1-999, services visible to the viewer (else NOT_FOUND) and
  * active (else BAD_USER_INPUT); the same service twice becomes one item with the quantities added.
  */
-async function itemsToAdd(ctx: RequestContext, scope: TenantScope, inputs: PackageItemInput[]): Promise<{ serviceId: string; quantity: number }[]> {
+async function itemsToAdd(ctx: RequestContext, scope: TenantScope, inputs: PackageItemInput[]): Promise<ItemToAdd[]> {
   if (inputs.length > MAX_ITEMS_PER_PACKAGE) {
     throw new BadUserInputError('items', `A package holds at most ${MAX_ITEMS_PER_PACKAGE} items`);
   }
   inputs.forEach((input, index) => integerInRange(`items[${index}].quantity`, input.quantity, 1, MAX_QUANTITY));
   const services = await Promise.all(inputs.map((input) => (isUuid(input.serviceId) ? ctx.loaders.service.load(input.serviceId) : null)));
-  const merged = new Map<string, number>();
+  const merged = new Map<string, ItemToAdd>();
   inputs.forEach((input, index) => {
     const service = services[index];
     if (!service || !canSee(scope, service)) throw new NotFoundError('Service', `items[${index}].serviceId`);
     if (!service.active) {
       throw new BadUserInputError(`items[${index}].serviceId`, `The service "${service.name}" is deactivated and cannot be added`);
     }
-    const quantity = (merged.get(service.id) ?? 0) + input.quantity;
-    if (quantity > MAX_QUANTITY) {
-      throw new BadUserInputError(`items[${index}].quantity`, `The quantity of "${service.name}" would be ${quantity}; at most ${MAX_QUANTITY}`);
+    const item = merged.get(service.id) ?? { serviceId: service.id, quantity: 0, field: `items[${index}].quantity` };
+    item.quantity += input.quantity;
+    if (item.quantity > MAX_QUANTITY) {
+      throw new BadUserInputError(`items[${index}].quantity`, `The quantity of "${service.name}" would be ${item.quantity}; at most ${MAX_QUANTITY}`);
     }
-    merged.set(service.id, quantity);
+    merged.set(service.id, item);
   });
-  return [...merged].map(([serviceId, quantity]) => ({ serviceId, quantity }));
+  return [...merged.values()];
 }
 
 /** Adds (or merges) the viewer's own items and enforces the limits on the result. */
-async function addItems(ctx: RequestContext, scope: TenantScope, packageId: string, items: { serviceId: string; quantity: number }[]): Promise<void> {
+async function addItems(ctx: RequestContext, scope: TenantScope, packageId: string, items: ItemToAdd[]): Promise<void> {
   if (items.length === 0) return;
   const overflowing = await store.addOwnItems(ctx.tx, scope, packageId, items, MAX_QUANTITY);
   if (overflowing.length > 0) {
-    const index = items.findIndex((item) => item.serviceId === overflowing[0]);
-    throw new BadUserInputError(`items[${index}].quantity`, `The quantity would pass ${MAX_QUANTITY} once added to the item already in the package`);
+    const { field } = items.find((item) => item.serviceId === overflowing[0])!;
+    throw new BadUserInputError(field, `The quantity would pass ${MAX_QUANTITY} once added to the item already in the package`);
   }
   if ((await store.countItems(ctx.tx, scope, packageId)) > MAX_ITEMS_PER_PACKAGE) {
     throw new BadUserInputError('items', `A package holds at most ${MAX_ITEMS_PER_PACKAGE} items`);
@@ -201,6 +209,6 @@ export async function duplicatePackage(ctx: RequestContext, id: string, name: st
   const copy = await uniqueName(() =>
     store.insertPackage(ctx.tx, scope, { name: requiredName('name', name), description: source.description, shared: true }),
   );
-  await addItems(ctx, scope, copy.id, [...merged].map(([serviceId, quantity]) => ({ serviceId, quantity })));
+  await addItems(ctx, scope, copy.id, [...merged].map(([serviceId, quantity]) => ({ serviceId, quantity, field: 'id' })));
   return copy;
 }
