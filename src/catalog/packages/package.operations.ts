@@ -197,18 +197,19 @@ export async function duplicatePackage(ctx: RequestContext, id: string, name: st
   const scope = requireTenantAdmin(ctx.viewer);
   const source = await findVisiblePackage(ctx, id);
   if (!source) throw new NotFoundError('Package');
-  const merged = new Map<string, number>();
+  const merged = new Map<string, ItemToAdd>();
   for (const { item, service } of await visibleItems(ctx, source)) {
-    if (service.active) merged.set(service.id, (merged.get(service.id) ?? 0) + item.quantity);
-  }
-  for (const [serviceId, quantity] of merged) {
-    if (quantity > MAX_QUANTITY) {
-      throw new BadUserInputError('id', `Service ${serviceId} would have quantity ${quantity} in the copy; at most ${MAX_QUANTITY}`);
+    if (!service.active) continue;
+    const copied = merged.get(service.id) ?? { serviceId: service.id, quantity: 0, field: 'id' };
+    copied.quantity += item.quantity;
+    if (copied.quantity > MAX_QUANTITY) {
+      throw new BadUserInputError('id', `The copy would hold ${copied.quantity} of "${service.name}" (its items added up); at most ${MAX_QUANTITY}`);
     }
+    merged.set(service.id, copied);
   }
   const copy = await uniqueName(() =>
     store.insertPackage(ctx.tx, scope, { name: requiredName('name', name), description: source.description, shared: true }),
   );
-  await addItems(ctx, scope, copy.id, [...merged].map(([serviceId, quantity]) => ({ serviceId, quantity, field: 'id' })));
+  await addItems(ctx, scope, copy.id, [...merged.values()]);
   return copy;
 }
