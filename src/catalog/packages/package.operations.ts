@@ -160,8 +160,7 @@ export async function addPackageItems(ctx: RequestContext, packageId: string, in
   );
   if (inputs.length === 0) throw new BadUserInputError('items', 'items must hold at least one service to add');
   await addItems(ctx, scope, pkg.id, await itemsToAdd(ctx, scope, inputs));
-  await store.touchPackage(ctx.tx, scope, pkg.id);
-  return pkg;
+  return store.touchPackage(ctx.tx, scope, pkg.id);
 }
 
 /** The item to change: unseen is NOT_FOUND, seen but added by another tenant is FORBIDDEN. */
@@ -186,10 +185,9 @@ export async function updatePackageItem(ctx: RequestContext, id: string, quantit
 
 export async function removePackageItem(ctx: RequestContext, id: string): Promise<Package> {
   const scope = requireTenant(ctx.viewer);
-  const { item, package: pkg } = await itemToChange(ctx, id);
+  const { item } = await itemToChange(ctx, id);
   await store.deleteItem(ctx.tx, scope, item.id);
-  await store.touchPackage(ctx.tx, scope, item.packageId);
-  return pkg;
+  return store.touchPackage(ctx.tx, scope, item.packageId);
 }
 
 /** A new package of the viewer's own with the visible items whose services are active, one per service. */

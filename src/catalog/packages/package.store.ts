@@ -134,8 +134,12 @@ export async function setPackageActive(tx: RequestTransaction, scope: TenantScop
 }
 
 /** Its items changed: the package shows a new updatedAt (its version counts edits of its own fields). */
-export async function touchPackage(tx: RequestTransaction, scope: TenantScope, id: string): Promise<void> {
-  await tx.query('UPDATE packages SET updated_at = now() WHERE organization_id = $1 AND id = $2', [scope.organizationId, id]);
+export async function touchPackage(tx: RequestTransaction, scope: TenantScope, id: string): Promise<Package> {
+  const [row] = await tx.query(
+    `UPDATE packages SET updated_at = now() WHERE organization_id = $1 AND id = $2 RETURNING ${packageColumns('packages')}`,
+    [scope.organizationId, id],
+  );
+  return toPackage(row);
 }
 
 /** An item with its service, as the items query returns them. */
