@@ -163,10 +163,10 @@ export async function addPackageItems(ctx: RequestContext, packageId: string, in
   return store.touchPackage(ctx.tx, scope, pkg.id);
 }
 
-/** The item to change: unseen is NOT_FOUND, seen but added by another tenant is FORBIDDEN. */
+/** The item to change, its package locked: unseen is NOT_FOUND, seen but added by another tenant is FORBIDDEN. */
 async function itemToChange(ctx: RequestContext, id: string): Promise<store.ItemWithService & { package: Package }> {
   const scope = requireTenant(ctx.viewer);
-  const found = isUuid(id) ? await store.findItem(ctx.tx, scope, id) : null;
+  const found = isUuid(id) ? await store.lockItem(ctx.tx, scope, id) : null;
   if (!found || !canSeeItem(scope, found.item.addedByTenantId, found.package, found.service)) throw new NotFoundError('Package item');
   if (!canChangeItem(ctx.viewer, found.item)) {
     throw new ForbiddenError('Only administrators of the tenant that added this item can change or remove it');
@@ -179,6 +179,7 @@ export async function updatePackageItem(ctx: RequestContext, id: string, quantit
   integerInRange('quantity', quantity, 1, MAX_QUANTITY);
   const { item } = await itemToChange(ctx, id);
   const updated = await store.setItemQuantity(ctx.tx, scope, item.id, quantity);
+  if (!updated) throw new NotFoundError('Package item');
   await store.touchPackage(ctx.tx, scope, item.packageId);
   return updated;
 }
@@ -186,7 +187,7 @@ export async function updatePackageItem(ctx: RequestContext, id: string, quantit
 export async function removePackageItem(ctx: RequestContext, id: string): Promise<Package> {
   const scope = requireTenant(ctx.viewer);
   const { item } = await itemToChange(ctx, id);
-  await store.deleteItem(ctx.tx, scope, item.id);
+  if (!(await store.deleteItem(ctx.tx, scope, item.id))) throw new NotFoundError('Package item');
   return store.touchPackage(ctx.tx, scope, item.packageId);
 }
 
