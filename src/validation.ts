@@ -3,18 +3,28 @@ import { Money } from './pricing/money';
 
 /** Field checks shared by every input: each failure names the field and says what is wrong. */
 
-export function requiredName(field: string, value: string, max = 120): string {
+/**
+ * Trimmed text within `max` characters, counted as PostgreSQL's length() counts them (code
+ * points: "🦷" is one, not two UTF-16 units). PostgreSQL text cannot hold U+0000, so it is
+ * refused here rather than failing in the database.
+ */
+function boundedText(field: string, value: string, max: number): string {
   const trimmed = value.trim();
+  if (trimmed.includes('\u0000')) throw new BadUserInputError(field, `${field} must not contain the NUL character (\\u0000)`);
+  if ([...trimmed].length > max) throw new BadUserInputError(field, `${field} must be at most ${max} characters`);
+  return trimmed;
+}
+
+export function requiredName(field: string, value: string, max = 120): string {
+  const trimmed = boundedText(field, value, max);
   if (trimmed.length === 0) throw new BadUserInputError(field, `${field} must not be blank`);
-  if (trimmed.length > max) throw new BadUserInputError(field, `${field} must be at most ${max} characters`);
   return trimmed;
 }
 
 /** Optional free text: blank becomes null. */
 export function optionalText(field: string, value: string | null | undefined, max: number): string | null {
   if (value === null || value === undefined) return null;
-  const trimmed = value.trim();
-  if (trimmed.length > max) throw new BadUserInputError(field, `${field} must be at most ${max} characters`);
+  const trimmed = boundedText(field, value, max);
   return trimmed === '' ? null : trimmed;
 }
 

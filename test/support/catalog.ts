@@ -61,3 +61,33 @@ export async function getPackage(server: TestServer, token: string, id: string, 
 export async function getService(server: TestServer, token: string, id: string, fields = SERVICE_FIELDS): Promise<any> {
   return (await server.ok(`query($id: ID!) { service(id: $id) { ${fields} } }`, { id }, token)).service;
 }
+
+/** Every field a mutation may change: a refused mutation must leave all of them as they were. */
+export const SERVICE_STATE_FIELDS = `${SERVICE_FIELDS} deactivatedAt createdAt updatedAt`;
+export const PACKAGE_STATE_FIELDS = `${PACKAGE_FIELDS} deactivatedAt createdAt updatedAt`;
+
+export async function getService(server: TestServer, token: string, id: string): Promise<any> {
+  return (await server.ok(`query($id: ID!) { service(id: $id) { ${SERVICE_STATE_FIELDS} } }`, { id }, token)).service;
+}
+
+export async function getPackageState(server: TestServer, token: string, id: string): Promise<any> {
+  return (await server.ok(`query($id: ID!) { package(id: $id) { ${PACKAGE_STATE_FIELDS} } }`, { id }, token)).package;
+}
+
+/** How many services or packages the viewer's tenant owns (a refused creation leaves it unchanged). */
+export async function ownedCount(server: TestServer, token: string, list: 'services' | 'packages'): Promise<number> {
+  return (await server.ok(`{ ${list}(filter: { origin: [OWN] }) { totalCount } }`, {}, token))[list].totalCount;
+}
+
+/** `count` services in one operation (one request, each its own mutation), in order. */
+export async function createServices(server: TestServer, token: string, count: number, overrides: ServiceOverrides = {}): Promise<any[]> {
+  const indexes = Array.from({ length: count }, (_, index) => index);
+  const data = await server.ok(
+    `mutation(${indexes.map((index) => `$s${index}: CreateServiceInput!`).join(', ')}) {
+       ${indexes.map((index) => `s${index}: createService(input: $s${index}) { ${SERVICE_FIELDS} }`).join('\n')}
+     }`,
+    Object.fromEntries(indexes.map((index) => [`s${index}`, { name: uniqueName('Servicio'), price: '10.00', ...overrides }])),
+    token,
+  );
+  return indexes.map((index) => data[`s${index}`]);
+}

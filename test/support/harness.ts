@@ -22,6 +22,22 @@ export interface GraphQLResponse<T = any> {
   errors?: { message: string; path?: string[]; extensions?: { code?: string; field?: string; requestId?: string } }[];
 }
 
+/** Words of database errors that must never reach a client. */
+const DATABASE_WORDS = /constraint|violates|duplicate key|relation|column|syntax|SQL|postgres|QueryFailed/i;
+
+/**
+ * The single error of a refused operation: its code, the field it names (BAD_USER_INPUT always
+ * names one) and a message for people, never the database's. Returns the message.
+ */
+export function expectError(response: GraphQLResponse, code: string, field?: string): string {
+  expect(response.errors).toHaveLength(1);
+  const [error] = response.errors!;
+  expect(error.extensions).toMatchObject({ code, ...(field === undefined ? {} : { field }) });
+  if (code === 'BAD_USER_INPUT' && response.status === 200) expect(error.extensions?.field).toEqual(expect.any(String));
+  expect(error.message).not.toMatch(DATABASE_WORDS);
+  return error.message;
+}
+
 /** The real server on a free port, talking to the test database, reached over HTTP. */
 export class TestServer {
   private constructor(

@@ -66,39 +66,47 @@ async function uniqueName<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** One item to add, with the input field its quantity is reported under when it cannot be added. */
+interface ItemToAdd {
+  serviceId: string;
+  quantity: number;
+  field: string;
+}
+
 /**
  * Checks items to add: quantities 1-999, services visible to the viewer (else NOT_FOUND) and
  * active (else BAD_USER_INPUT); the same service twice becomes one item with the quantities added.
  */
-async function itemsToAdd(ctx: RequestContext, scope: TenantScope, inputs: PackageItemInput[]): Promise<{ serviceId: string; quantity: number }[]> {
+async function itemsToAdd(ctx: RequestContext, scope: TenantScope, inputs: PackageItemInput[]): Promise<ItemToAdd[]> {
   if (inputs.length > MAX_ITEMS_PER_PACKAGE) {
     throw new BadUserInputError('items', `A package holds at most ${MAX_ITEMS_PER_PACKAGE} items`);
   }
   inputs.forEach((input, index) => integerInRange(`items[${index}].quantity`, input.quantity, 1, MAX_QUANTITY));
   const services = await Promise.all(inputs.map((input) => (isUuid(input.serviceId) ? ctx.loaders.service.load(input.serviceId) : null)));
-  const merged = new Map<string, number>();
+  const merged = new Map<string, ItemToAdd>();
   inputs.forEach((input, index) => {
     const service = services[index];
     if (!service || !canSee(scope, service)) throw new NotFoundError('Service', `items[${index}].serviceId`);
     if (!service.active) {
       throw new BadUserInputError(`items[${index}].serviceId`, `The service "${service.name}" is deactivated and cannot be added`);
     }
-    const quantity = (merged.get(service.id) ?? 0) + input.quantity;
-    if (quantity > MAX_QUANTITY) {
-      throw new BadUserInputError(`items[${index}].quantity`, `The quantity of "${service.name}" would be ${quantity}; at most ${MAX_QUANTITY}`);
+    const item = merged.get(service.id) ?? { serviceId: service.id, quantity: 0, field: `items[${index}].quantity` };
+    item.quantity += input.quantity;
+    if (item.quantity > MAX_QUANTITY) {
+      throw new BadUserInputError(`items[${index}].quantity`, `The quantity of "${service.name}" would be ${item.quantity}; at most ${MAX_QUANTITY}`);
     }
-    merged.set(service.id, quantity);
+    merged.set(service.id, item);
   });
-  return [...merged].map(([serviceId, quantity]) => ({ serviceId, quantity }));
+  return [...merged.values()];
 }
 
 /** Adds (or merges) the viewer's own items and enforces the limits on the result. */
-async function addItems(ctx: RequestContext, scope: TenantScope, packageId: string, items: { serviceId: string; quantity: number }[]): Promise<void> {
+async function addItems(ctx: RequestContext, scope: TenantScope, packageId: string, items: ItemToAdd[]): Promise<void> {
   if (items.length === 0) return;
   const overflowing = await store.addOwnItems(ctx.tx, scope, packageId, items, MAX_QUANTITY);
   if (overflowing.length > 0) {
-    const index = items.findIndex((item) => item.serviceId === overflowing[0]);
-    throw new BadUserInputError(`items[${index}].quantity`, `The quantity would pass ${MAX_QUANTITY} once added to the item already in the package`);
+    const { field } = items.find((item) => item.serviceId === overflowing[0])!;
+    throw new BadUserInputError(field, `The quantity would pass ${MAX_QUANTITY} once added to the item already in the package`);
   }
   if ((await store.countItems(ctx.tx, scope, packageId)) > MAX_ITEMS_PER_PACKAGE) {
     throw new BadUserInputError('items', `A package holds at most ${MAX_ITEMS_PER_PACKAGE} items`);
@@ -152,14 +160,13 @@ export async function addPackageItems(ctx: RequestContext, packageId: string, in
   );
   if (inputs.length === 0) throw new BadUserInputError('items', 'items must hold at least one service to add');
   await addItems(ctx, scope, pkg.id, await itemsToAdd(ctx, scope, inputs));
-  await store.touchPackage(ctx.tx, scope, pkg.id);
-  return pkg;
+  return store.touchPackage(ctx.tx, scope, pkg.id);
 }
 
-/** The item to change: unseen is NOT_FOUND, seen but added by another tenant is FORBIDDEN. */
+/** The item to change, its package locked: unseen is NOT_FOUND, seen but added by another tenant is FORBIDDEN. */
 async function itemToChange(ctx: RequestContext, id: string): Promise<store.ItemWithService & { package: Package }> {
   const scope = requireTenant(ctx.viewer);
-  const found = isUuid(id) ? await store.findItem(ctx.tx, scope, id) : null;
+  const found = isUuid(id) ? await store.lockItem(ctx.tx, scope, id) : null;
   if (!found || !canSeeItem(scope, found.item.addedByTenantId, found.package, found.service)) throw new NotFoundError('Package item');
   if (!canChangeItem(ctx.viewer, found.item)) {
     throw new ForbiddenError('Only administrators of the tenant that added this item can change or remove it');
@@ -172,16 +179,16 @@ export async function updatePackageItem(ctx: RequestContext, id: string, quantit
   integerInRange('quantity', quantity, 1, MAX_QUANTITY);
   const { item } = await itemToChange(ctx, id);
   const updated = await store.setItemQuantity(ctx.tx, scope, item.id, quantity);
+  if (!updated) throw new NotFoundError('Package item');
   await store.touchPackage(ctx.tx, scope, item.packageId);
   return updated;
 }
 
 export async function removePackageItem(ctx: RequestContext, id: string): Promise<Package> {
   const scope = requireTenant(ctx.viewer);
-  const { item, package: pkg } = await itemToChange(ctx, id);
-  await store.deleteItem(ctx.tx, scope, item.id);
-  await store.touchPackage(ctx.tx, scope, item.packageId);
-  return pkg;
+  const { item } = await itemToChange(ctx, id);
+  if (!(await store.deleteItem(ctx.tx, scope, item.id))) throw new NotFoundError('Package item');
+  return store.touchPackage(ctx.tx, scope, item.packageId);
 }
 
 /** A new package of the viewer's own with the visible items whose services are active, one per service. */
@@ -189,18 +196,19 @@ export async function duplicatePackage(ctx: RequestContext, id: string, name: st
   const scope = requireTenantAdmin(ctx.viewer);
   const source = await findVisiblePackage(ctx, id);
   if (!source) throw new NotFoundError('Package');
-  const merged = new Map<string, number>();
+  const merged = new Map<string, ItemToAdd>();
   for (const { item, service } of await visibleItems(ctx, source)) {
-    if (service.active) merged.set(service.id, (merged.get(service.id) ?? 0) + item.quantity);
-  }
-  for (const [serviceId, quantity] of merged) {
-    if (quantity > MAX_QUANTITY) {
-      throw new BadUserInputError('id', `Service ${serviceId} would have quantity ${quantity} in the copy; at most ${MAX_QUANTITY}`);
+    if (!service.active) continue;
+    const copied = merged.get(service.id) ?? { serviceId: service.id, quantity: 0, field: 'id' };
+    copied.quantity += item.quantity;
+    if (copied.quantity > MAX_QUANTITY) {
+      throw new BadUserInputError('id', `The copy would hold ${copied.quantity} of "${service.name}" (its items added up); at most ${MAX_QUANTITY}`);
     }
+    merged.set(service.id, copied);
   }
   const copy = await uniqueName(() =>
     store.insertPackage(ctx.tx, scope, { name: requiredName('name', name), description: source.description, shared: true }),
   );
-  await addItems(ctx, scope, copy.id, [...merged].map(([serviceId, quantity]) => ({ serviceId, quantity })));
+  await addItems(ctx, scope, copy.id, [...merged.values()]);
   return copy;
 }

@@ -134,8 +134,12 @@ export async function setPackageActive(tx: RequestTransaction, scope: TenantScop
 }
 
 /** Its items changed: the package shows a new updatedAt (its version counts edits of its own fields). */
-export async function touchPackage(tx: RequestTransaction, scope: TenantScope, id: string): Promise<void> {
-  await tx.query('UPDATE packages SET updated_at = now() WHERE organization_id = $1 AND id = $2', [scope.organizationId, id]);
+export async function touchPackage(tx: RequestTransaction, scope: TenantScope, id: string): Promise<Package> {
+  const [row] = await tx.query(
+    `UPDATE packages SET updated_at = now() WHERE organization_id = $1 AND id = $2 RETURNING ${packageColumns('packages')}`,
+    [scope.organizationId, id],
+  );
+  return toPackage(row);
 }
 
 /** An item with its service, as the items query returns them. */
@@ -180,8 +184,12 @@ export async function findVisibleItems(
   return rows.map(toItem);
 }
 
-/** One item with its package and service, visible or not: callers apply the visibility rules. */
-export async function findItem(
+/**
+ * One item with its package and service, visible or not: callers apply the visibility rules.
+ * Locks the package, as adding items does, so that changes to a package's items queue up in
+ * one order (package, then items) instead of deadlocking.
+ */
+export async function lockItem(
   tx: RequestTransaction,
   scope: TenantScope,
   id: string,
@@ -191,7 +199,8 @@ export async function findItem(
        FROM package_items i
        JOIN packages p ON p.organization_id = i.organization_id AND p.id = i.package_id
        JOIN services s ON s.organization_id = i.organization_id AND s.id = i.service_id
-      WHERE i.organization_id = $1 AND i.id = $2`,
+      WHERE i.organization_id = $1 AND i.id = $2
+        FOR NO KEY UPDATE OF p`,
     [scope.organizationId, id],
   );
   if (!row) return null;
@@ -243,12 +252,14 @@ export async function countItems(tx: RequestTransaction, scope: TenantScope, pac
   return Number(row.count);
 }
 
-export async function setItemQuantity(tx: RequestTransaction, scope: TenantScope, id: string, quantity: number): Promise<PackageItem> {
+/** Null when the item is gone (removed while this request waited for the package's lock). */
+export async function setItemQuantity(tx: RequestTransaction, scope: TenantScope, id: string, quantity: number): Promise<PackageItem | null> {
   const [row] = await tx.query(
     `UPDATE package_items i SET quantity = $3, updated_at = now() WHERE organization_id = $1 AND id = $2
      RETURNING ${ITEM_COLUMNS}`,
     [scope.organizationId, id, quantity],
   );
+  if (!row) return null;
   return {
     id: row.id as string,
     packageId: row.package_id as string,
@@ -258,6 +269,8 @@ export async function setItemQuantity(tx: RequestTransaction, scope: TenantScope
   };
 }
 
-export async function deleteItem(tx: RequestTransaction, scope: TenantScope, id: string): Promise<void> {
-  await tx.query('DELETE FROM package_items WHERE organization_id = $1 AND id = $2', [scope.organizationId, id]);
+/** False when the item was already gone. */
+export async function deleteItem(tx: RequestTransaction, scope: TenantScope, id: string): Promise<boolean> {
+  const rows = await tx.query('DELETE FROM package_items WHERE organization_id = $1 AND id = $2 RETURNING id', [scope.organizationId, id]);
+  return rows.length > 0;
 }
