@@ -58,20 +58,16 @@ export async function getPackage(server: TestServer, token: string, id: string, 
   return (await server.ok(`query($id: ID!) { package(id: $id) { ${fields} } }`, { id }, token)).package;
 }
 
-export async function getService(server: TestServer, token: string, id: string, fields = SERVICE_FIELDS): Promise<any> {
-  return (await server.ok(`query($id: ID!) { service(id: $id) { ${fields} } }`, { id }, token)).service;
-}
-
 /** Every field a mutation may change: a refused mutation must leave all of them as they were. */
 export const SERVICE_STATE_FIELDS = `${SERVICE_FIELDS} deactivatedAt createdAt updatedAt`;
 export const PACKAGE_STATE_FIELDS = `${PACKAGE_FIELDS} deactivatedAt createdAt updatedAt`;
 
-export async function getService(server: TestServer, token: string, id: string): Promise<any> {
-  return (await server.ok(`query($id: ID!) { service(id: $id) { ${SERVICE_STATE_FIELDS} } }`, { id }, token)).service;
+export async function getService(server: TestServer, token: string, id: string, fields = SERVICE_STATE_FIELDS): Promise<any> {
+  return (await server.ok(`query($id: ID!) { service(id: $id) { ${fields} } }`, { id }, token)).service;
 }
 
-export async function getPackageState(server: TestServer, token: string, id: string): Promise<any> {
-  return (await server.ok(`query($id: ID!) { package(id: $id) { ${PACKAGE_STATE_FIELDS} } }`, { id }, token)).package;
+export function getPackageState(server: TestServer, token: string, id: string): Promise<any> {
+  return getPackage(server, token, id, PACKAGE_STATE_FIELDS);
 }
 
 /** How many services or packages the viewer's tenant owns (a refused creation leaves it unchanged). */
