@@ -37,7 +37,10 @@ export function integerInRange(field: string, value: number, min: number, max: n
 
 /** A Decimal input within [min, max] with at most two decimals, returned as a "0.00" string. */
 export function decimalInRange(field: string, value: string, min: string, max: string): string {
-  const amount = Money.of(value);
+  if (!/^-?\d+(\.\d+)?$/.test(value.trim())) {
+    throw new BadUserInputError(field, `${field} must be a number written like "12.50", got ${JSON.stringify(value)}`);
+  }
+  const amount = Money.of(value.trim());
   if (amount.decimalPlaces() > 2) throw new BadUserInputError(field, `${field} must have at most two decimals`);
   if (amount.compare(Money.of(min)) < 0 || amount.compare(Money.of(max)) > 0) {
     throw new BadUserInputError(field, `${field} must be between ${min} and ${max}`);

@@ -82,18 +82,20 @@ describe('services: validation, versions, uniqueness', () => {
       expect(cleared).toMatchObject({ name: 'Implante unitario', code: null, durationMinutes: null });
     });
 
-    it('refuses a Decimal that is not a number before anything runs (HTTP 400, BAD_USER_INPUT naming input.price)', async () => {
+    it('refuses a Decimal that is not a number as BAD_USER_INPUT naming the field, changing nothing', async () => {
       const before = await ownedCount(server, admin, 'services');
       const response = await server.gql(CREATE, { input: { name: uniqueName('Servicio'), price: 'abc' } }, admin);
-      expect(response.status).toBe(400);
-      expect(expectError(response, 'BAD_USER_INPUT')).toMatch(/input\.price.*Decimal must be a number/);
+      expect(expectError(response, 'BAD_USER_INPUT', 'price')).toMatch(/price must be a number/);
       expect(await ownedCount(server, admin, 'services')).toBe(before);
 
       const service = await createService(server, admin);
       const taxRate = await server.gql(UPDATE, { id: service.id, input: { taxRate: '21,00' } }, admin);
-      expect(taxRate.status).toBe(400);
-      expect(expectError(taxRate, 'BAD_USER_INPUT')).toMatch(/input\.taxRate/);
+      expect(expectError(taxRate, 'BAD_USER_INPUT', 'taxRate')).toMatch(/taxRate must be a number/);
       expect(await getService(server, admin, service.id)).toMatchObject({ taxRate: '0.00', version: 1 });
+
+      const notText = await server.gql(CREATE, { input: { name: uniqueName('Servicio'), price: true } }, admin);
+      expect(notText.status).toBe(400);
+      expect(expectError(notText, 'BAD_USER_INPUT')).toMatch(/Decimal/);
     });
   });
 

@@ -1,15 +1,14 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import { Money } from '../pricing/money';
 
-const DECIMAL_SYNTAX = /^-?\d+(\.\d+)?$/;
-
+/**
+ * Inputs pass through as text: the domain checks syntax, range and decimals, because only it
+ * knows the field's name for `extensions.field`. Only non-scalar values are refused here.
+ */
 function parseDecimal(value: unknown): string {
-  const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
-  if (typeof text !== 'string' || !DECIMAL_SYNTAX.test(text.trim())) {
-    throw new GraphQLError(`Decimal must be a number written like "12.50", got ${JSON.stringify(value)}`);
-  }
-  // Range and number of decimals are checked by the domain, which knows the field's name.
-  return text.trim();
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  throw new GraphQLError(`Decimal must be a string like "12.50", got ${JSON.stringify(value)}`);
 }
 
 /** Exact amounts as strings with two decimals ("1234.50"); never a binary float. */
