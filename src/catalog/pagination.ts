@@ -90,11 +90,19 @@ export function toPage<T extends { id: string }>(
   };
 }
 
-/** A search term: trimmed, at most 100 characters, LIKE wildcards escaped; null when blank. */
-export function searchPattern(search: string | null | undefined): string | null {
+/** A search term: trimmed, at most 100 characters; null when blank. */
+export function searchTerm(search: string | null | undefined): string | null {
   if (search === null || search === undefined) return null;
   const term = search.trim();
   if (term.length > 100) throw new BadUserInputError('search', 'search must be at most 100 characters');
-  if (term === '') return null;
-  return `%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+  return term === '' ? null : term;
+}
+
+/**
+ * SQL: the folded `column` contains the folded term (`termParam`) literally. LIKE's wildcards are
+ * escaped after folding, since folding itself makes them: a fullwidth ％ or ＿ folds to % or _.
+ */
+export function containsSql(column: string, termParam: string): string {
+  const escaped = `replace(replace(replace(fold_text(${termParam}), '\\', '\\\\'), '%', '\\%'), '_', '\\_')`;
+  return `fold_text(${column}) LIKE ('%' || ${escaped} || '%')`;
 }

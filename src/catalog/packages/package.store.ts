@@ -2,7 +2,7 @@ import type { RequestTransaction } from '../../db/request-transaction';
 import type { StatusFilter } from '../../graphql/common.types';
 import type { TenantScope } from '../../tenancy/viewer';
 import { originSql, SqlParams, visibleItemSql, visibleRowSql, type Origin } from '../../tenancy/visibility';
-import { pageSql, type PageRequest, type SortKey } from '../pagination';
+import { containsSql, pageSql, type PageRequest, type SortKey } from '../pagination';
 import { serviceColumns, toService } from '../services/service.store';
 import type { Service } from '../services/service.types';
 import type { Package, PackageItem, PackageSortField } from './package.types';
@@ -54,7 +54,8 @@ export const PACKAGE_SORT_KEYS: Record<PackageSortField, SortKey> = {
 };
 
 export interface PackageListFilter {
-  searchPattern: string | null;
+  /** Trimmed search term, or null for no search. */
+  search: string | null;
   status: StatusFilter;
   origin: Origin[] | null;
 }
@@ -65,7 +66,7 @@ export function packageFilterSql(scope: TenantScope, filter: PackageListFilter, 
   if (filter.status === 'ACTIVE') conditions.push('p.active');
   if (filter.status === 'INACTIVE') conditions.push('NOT p.active');
   if (filter.origin) conditions.push(originSql(scope, 'p', filter.origin, params));
-  if (filter.searchPattern !== null) conditions.push(`fold_text(p.name) LIKE fold_text(${params.add(filter.searchPattern)})`);
+  if (filter.search !== null) conditions.push(containsSql('p.name', params.add(filter.search)));
   return conditions.join(' AND ');
 }
 

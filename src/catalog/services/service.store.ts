@@ -3,7 +3,7 @@ import type { StatusFilter } from '../../graphql/common.types';
 import type { OdontogramScope } from '../../pricing/pricing.types';
 import type { TenantScope } from '../../tenancy/viewer';
 import { originSql, SqlParams, visibleRowSql, type Origin } from '../../tenancy/visibility';
-import { pageSql, type PageRequest, type SortKey } from '../pagination';
+import { containsSql, pageSql, type PageRequest, type SortKey } from '../pagination';
 import type { Service, ServiceSortField } from './service.types';
 
 /** Columns of a service row under `alias`, named as `toService` reads them. */
@@ -68,7 +68,8 @@ export const SERVICE_SORT_KEYS: Record<ServiceSortField, SortKey> = {
 };
 
 export interface ServiceListFilter {
-  searchPattern: string | null;
+  /** Trimmed search term, or null for no search. */
+  search: string | null;
   status: StatusFilter;
   origin: Origin[] | null;
   family: string | null;
@@ -83,9 +84,9 @@ function serviceFilterSql(scope: TenantScope, filter: ServiceListFilter, params:
   if (filter.origin) conditions.push(originSql(scope, 's', filter.origin, params));
   if (filter.family !== null) conditions.push(`fold_text(s.family) = fold_text(${params.add(filter.family)})`);
   if (filter.odontogramScope) conditions.push(`s.odontogram_scope = ANY(${params.add(filter.odontogramScope)}::text[])`);
-  if (filter.searchPattern !== null) {
-    const pattern = params.add(filter.searchPattern);
-    conditions.push(`(fold_text(s.name) LIKE fold_text(${pattern}) OR fold_text(coalesce(s.code, '')) LIKE fold_text(${pattern}))`);
+  if (filter.search !== null) {
+    const term = params.add(filter.search);
+    conditions.push(`(${containsSql('s.name', term)} OR ${containsSql("coalesce(s.code, '')", term)})`);
   }
   return conditions.join(' AND ');
 }
