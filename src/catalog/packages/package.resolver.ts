@@ -50,7 +50,7 @@ export class PackageResolver {
     const listFilter = packageListFilter(filter);
     const rows = await listPackages(ctx.tx, scope, listFilter, key, page);
     for (const { node } of rows) ctx.loaders.package.prime(node.id, node);
-    return { ...toPage(rows, page, key.field), filter: listFilter };
+    return { ...toPage(rows, page, key), filter: listFilter };
   }
 
   @FieldResolver(() => Tenant)

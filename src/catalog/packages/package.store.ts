@@ -2,7 +2,7 @@ import type { RequestTransaction } from '../../db/request-transaction';
 import type { StatusFilter } from '../../graphql/common.types';
 import type { TenantScope } from '../../tenancy/viewer';
 import { originSql, SqlParams, visibleItemSql, visibleRowSql, type Origin } from '../../tenancy/visibility';
-import { containsSql, pageSql, type PageRequest, type SortKey } from '../pagination';
+import { containsSql, pageSql, sortValueSql, type PageRequest, type SortKey } from '../pagination';
 import { serviceColumns, toService } from '../services/service.store';
 import type { Service } from '../services/service.types';
 import type { Package, PackageItem, PackageSortField } from './package.types';
@@ -48,9 +48,9 @@ export async function lockPackage(tx: RequestTransaction, scope: TenantScope, id
 }
 
 export const PACKAGE_SORT_KEYS: Record<PackageSortField, SortKey> = {
-  NAME: { field: 'NAME', expression: 'p.name COLLATE catalog_order', castTo: 'text COLLATE catalog_order' },
-  CREATED_AT: { field: 'CREATED_AT', expression: 'p.created_at', castTo: 'timestamptz' },
-  UPDATED_AT: { field: 'UPDATED_AT', expression: 'p.updated_at', castTo: 'timestamptz' },
+  NAME: { field: 'packages.NAME', expression: 'p.name COLLATE catalog_order', type: 'text' },
+  CREATED_AT: { field: 'packages.CREATED_AT', expression: 'p.created_at', type: 'timestamptz' },
+  UPDATED_AT: { field: 'packages.UPDATED_AT', expression: 'p.updated_at', type: 'timestamptz' },
 };
 
 export interface PackageListFilter {
@@ -81,7 +81,7 @@ export async function listPackages(
   const where = packageFilterSql(scope, filter, params);
   const keyset = pageSql(page, key, 'p', params);
   const rows = await tx.query(
-    `SELECT ${packageColumns('p')}, (${key.expression})::text AS sort_value
+    `SELECT ${packageColumns('p')}, ${sortValueSql(key)} AS sort_value
        FROM packages p WHERE ${where} AND ${keyset.where}
       ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
     params.values,

@@ -40,7 +40,7 @@ export class ServiceResolver {
     };
     const rows = await listServices(ctx.tx, scope, listFilter, key, page);
     for (const { node } of rows) ctx.loaders.service.prime(node.id, node);
-    return { ...toPage(rows, page, key.field), filter: listFilter };
+    return { ...toPage(rows, page, key), filter: listFilter };
   }
 
   @FieldResolver(() => Tenant)

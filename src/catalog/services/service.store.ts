@@ -3,7 +3,7 @@ import type { StatusFilter } from '../../graphql/common.types';
 import type { OdontogramScope } from '../../pricing/pricing.types';
 import type { TenantScope } from '../../tenancy/viewer';
 import { originSql, SqlParams, visibleRowSql, type Origin } from '../../tenancy/visibility';
-import { containsSql, pageSql, type PageRequest, type SortKey } from '../pagination';
+import { containsSql, pageSql, sortValueSql, type PageRequest, type SortKey } from '../pagination';
 import type { Service, ServiceSortField } from './service.types';
 
 /** Columns of a service row under `alias`, named as `toService` reads them. */
@@ -61,10 +61,10 @@ export async function findServices(tx: RequestTransaction, scope: TenantScope, i
 }
 
 export const SERVICE_SORT_KEYS: Record<ServiceSortField, SortKey> = {
-  NAME: { field: 'NAME', expression: 's.name COLLATE catalog_order', castTo: 'text COLLATE catalog_order' },
-  CODE: { field: 'CODE', expression: "coalesce(s.code, '') COLLATE catalog_order", castTo: 'text COLLATE catalog_order' },
-  PRICE: { field: 'PRICE', expression: 's.price', castTo: 'numeric' },
-  CREATED_AT: { field: 'CREATED_AT', expression: 's.created_at', castTo: 'timestamptz' },
+  NAME: { field: 'services.NAME', expression: 's.name COLLATE catalog_order', type: 'text' },
+  CODE: { field: 'services.CODE', expression: "coalesce(s.code, '') COLLATE catalog_order", type: 'text' },
+  PRICE: { field: 'services.PRICE', expression: 's.price', type: 'numeric' },
+  CREATED_AT: { field: 'services.CREATED_AT', expression: 's.created_at', type: 'timestamptz' },
 };
 
 export interface ServiceListFilter {
@@ -102,7 +102,7 @@ export async function listServices(
   const where = serviceFilterSql(scope, filter, params);
   const keyset = pageSql(page, key, 's', params);
   const rows = await tx.query(
-    `SELECT ${serviceColumns('s')}, (${key.expression})::text AS sort_value
+    `SELECT ${serviceColumns('s')}, ${sortValueSql(key)} AS sort_value
        FROM services s WHERE ${where} AND ${keyset.where}
       ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
     params.values,
