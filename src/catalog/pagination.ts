@@ -98,6 +98,12 @@ export function sortValueSql(key: SortKey): string {
   return SORT_VALUES[key.type].print(key.expression);
 }
 
+/** A list's statement and its bind parameters, built apart from running it so its plan can be examined. */
+export interface SqlQuery {
+  sql: string;
+  params: unknown[];
+}
+
 /** The keyset condition and ORDER BY / LIMIT for one page; `alias` is the listed table. */
 export function pageSql(page: PageRequest, key: SortKey, alias: string, params: SqlParams): { where: string; orderBy: string; limit: string } {
   const descending = page.direction === 'DESC';

@@ -2,7 +2,7 @@ import type { RequestTransaction } from '../../db/request-transaction';
 import type { StatusFilter } from '../../graphql/common.types';
 import type { TenantScope } from '../../tenancy/viewer';
 import { originSql, SqlParams, visibleItemSql, visibleRowSql, type Origin } from '../../tenancy/visibility';
-import { containsSql, pageSql, sortValueSql, type PageRequest, type SortKey } from '../pagination';
+import { containsSql, pageSql, sortValueSql, type PageRequest, type SortKey, type SqlQuery } from '../pagination';
 import { serviceColumns, toService } from '../services/service.store';
 import type { Service } from '../services/service.types';
 import type { Package, PackageItem, PackageSortField } from './package.types';
@@ -70,6 +70,19 @@ export function packageFilterSql(scope: TenantScope, filter: PackageListFilter, 
   return conditions.join(' AND ');
 }
 
+/** One page of the packages the viewer sees that match the filter, with each row's sort value. */
+export function packageListQuery(scope: TenantScope, filter: PackageListFilter, key: SortKey, page: PageRequest): SqlQuery {
+  const params = new SqlParams();
+  const where = packageFilterSql(scope, filter, params);
+  const keyset = pageSql(page, key, 'p', params);
+  return {
+    sql: `SELECT ${packageColumns('p')}, ${sortValueSql(key)} AS sort_value
+            FROM packages p WHERE ${where} AND ${keyset.where}
+           ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
+    params: params.values,
+  };
+}
+
 export async function listPackages(
   tx: RequestTransaction,
   scope: TenantScope,
@@ -77,24 +90,19 @@ export async function listPackages(
   key: SortKey,
   page: PageRequest,
 ): Promise<{ node: Package; sortValue: string }[]> {
-  const params = new SqlParams();
-  const where = packageFilterSql(scope, filter, params);
-  const keyset = pageSql(page, key, 'p', params);
-  const rows = await tx.query(
-    `SELECT ${packageColumns('p')}, ${sortValueSql(key)} AS sort_value
-       FROM packages p WHERE ${where} AND ${keyset.where}
-      ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
-    params.values,
-  );
+  const { sql, params } = packageListQuery(scope, filter, key, page);
+  const rows = await tx.query(sql, params);
   return rows.map((row) => ({ node: toPackage(row), sortValue: row.sort_value as string }));
 }
 
-export async function countPackages(tx: RequestTransaction, scope: TenantScope, filter: PackageListFilter): Promise<number> {
+export function packageCountQuery(scope: TenantScope, filter: PackageListFilter): SqlQuery {
   const params = new SqlParams();
-  const [row] = await tx.query<{ count: string }>(
-    `SELECT count(*) FROM packages p WHERE ${packageFilterSql(scope, filter, params)}`,
-    params.values,
-  );
+  return { sql: `SELECT count(*) FROM packages p WHERE ${packageFilterSql(scope, filter, params)}`, params: params.values };
+}
+
+export async function countPackages(tx: RequestTransaction, scope: TenantScope, filter: PackageListFilter): Promise<number> {
+  const { sql, params } = packageCountQuery(scope, filter);
+  const [row] = await tx.query<{ count: string }>(sql, params);
   return Number(row.count);
 }
 

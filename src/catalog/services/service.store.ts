@@ -3,7 +3,7 @@ import type { StatusFilter } from '../../graphql/common.types';
 import type { OdontogramScope } from '../../pricing/pricing.types';
 import type { TenantScope } from '../../tenancy/viewer';
 import { originSql, SqlParams, visibleRowSql, type Origin } from '../../tenancy/visibility';
-import { containsSql, pageSql, sortValueSql, type PageRequest, type SortKey } from '../pagination';
+import { containsSql, pageSql, sortValueSql, type PageRequest, type SortKey, type SqlQuery } from '../pagination';
 import type { Service, ServiceSortField } from './service.types';
 
 /** Columns of a service row under `alias`, named as `toService` reads them. */
@@ -91,6 +91,19 @@ function serviceFilterSql(scope: TenantScope, filter: ServiceListFilter, params:
   return conditions.join(' AND ');
 }
 
+/** One page of the services the viewer sees that match the filter, with each row's sort value. */
+export function serviceListQuery(scope: TenantScope, filter: ServiceListFilter, key: SortKey, page: PageRequest): SqlQuery {
+  const params = new SqlParams();
+  const where = serviceFilterSql(scope, filter, params);
+  const keyset = pageSql(page, key, 's', params);
+  return {
+    sql: `SELECT ${serviceColumns('s')}, ${sortValueSql(key)} AS sort_value
+            FROM services s WHERE ${where} AND ${keyset.where}
+           ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
+    params: params.values,
+  };
+}
+
 export async function listServices(
   tx: RequestTransaction,
   scope: TenantScope,
@@ -98,24 +111,19 @@ export async function listServices(
   key: SortKey,
   page: PageRequest,
 ): Promise<{ node: Service; sortValue: string }[]> {
-  const params = new SqlParams();
-  const where = serviceFilterSql(scope, filter, params);
-  const keyset = pageSql(page, key, 's', params);
-  const rows = await tx.query(
-    `SELECT ${serviceColumns('s')}, ${sortValueSql(key)} AS sort_value
-       FROM services s WHERE ${where} AND ${keyset.where}
-      ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
-    params.values,
-  );
+  const { sql, params } = serviceListQuery(scope, filter, key, page);
+  const rows = await tx.query(sql, params);
   return rows.map((row) => ({ node: toService(row), sortValue: row.sort_value as string }));
 }
 
-export async function countServices(tx: RequestTransaction, scope: TenantScope, filter: ServiceListFilter): Promise<number> {
+export function serviceCountQuery(scope: TenantScope, filter: ServiceListFilter): SqlQuery {
   const params = new SqlParams();
-  const [row] = await tx.query<{ count: string }>(
-    `SELECT count(*) FROM services s WHERE ${serviceFilterSql(scope, filter, params)}`,
-    params.values,
-  );
+  return { sql: `SELECT count(*) FROM services s WHERE ${serviceFilterSql(scope, filter, params)}`, params: params.values };
+}
+
+export async function countServices(tx: RequestTransaction, scope: TenantScope, filter: ServiceListFilter): Promise<number> {
+  const { sql, params } = serviceCountQuery(scope, filter);
+  const [row] = await tx.query<{ count: string }>(sql, params);
   return Number(row.count);
 }
 
