@@ -1,3 +1,4 @@
+import { isUuid } from '../auth/token';
 import { BadUserInputError } from '../errors';
 import type { SortDirection } from '../graphql/common.types';
 import type { PageInfo } from '../graphql/common.types';
@@ -6,17 +7,49 @@ import type { SqlParams } from '../tenancy/visibility';
 
 /**
  * Keyset pagination shared by the services and packages lists. A cursor is opaque to clients:
- * the sort field, the row's sort value (as PostgreSQL printed it, so timestamps keep their
- * microseconds) and its id. Stable when rows are added between pages; every match once.
+ * the list and ordering, the row's sort value and its id. Stable when rows are added between
+ * pages; every match once.
  */
 
+/**
+ * How a sort value travels in a cursor: printed by SQL in one fixed form (whatever the session's
+ * DateStyle or TimeZone), checked when it comes back (a tampered cursor is the client's error,
+ * never a failed cast), then cast back in SQL.
+ */
+const SORT_VALUES = {
+  /** Text ordered by catalog_order (case and accents ignored, ñ after n). */
+  text: {
+    castTo: 'text COLLATE catalog_order',
+    print: (sql: string) => `(${sql})::text`,
+    accepts: (value: string) => !value.includes('\0'),
+  },
+  numeric: {
+    castTo: 'numeric',
+    print: (sql: string) => `(${sql})::text`,
+    accepts: (value: string) => /^-?\d{1,15}(\.\d{1,15})?$/.test(value),
+  },
+  /** Microseconds kept, so rows created in the same millisecond still page apart. */
+  timestamptz: {
+    castTo: 'timestamptz',
+    print: (sql: string) => `to_char((${sql}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+    accepts: isUtcTimestamp,
+  },
+};
+
+function isUtcTimestamp(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(value) || value.startsWith('0000')) return false;
+  // A real calendar instant: JS would roll 2024-02-30 over to March, PostgreSQL refuses it.
+  const millis = `${value.slice(0, 23)}Z`;
+  const date = new Date(millis);
+  return !Number.isNaN(date.getTime()) && date.toISOString() === millis;
+}
+
 export interface SortKey {
-  /** The cursor's name for this ordering, e.g. "NAME". */
+  /** The cursor's name for this list and field, e.g. "packages.NAME". */
   field: string;
   /** SQL expression of the sort value, as the index has it (e.g. `p.name COLLATE catalog_order`). */
   expression: string;
-  /** SQL type the cursor's text value is cast back to, e.g. `text COLLATE catalog_order`, `timestamptz`. */
-  castTo: string;
+  type: keyof typeof SORT_VALUES;
 }
 
 export interface PageRequest {
@@ -29,23 +62,28 @@ export const MAX_PAGE_SIZE = 100;
 
 export function pageRequest(first: number | null | undefined, after: string | null | undefined, key: SortKey, direction: SortDirection): PageRequest {
   const size = integerInRange('first', first ?? 50, 1, MAX_PAGE_SIZE);
-  return { first: size, after: after ? decodeCursor(after, key.field) : null, direction };
+  return { first: size, after: after ? decodeCursor(after, key, direction) : null, direction };
 }
 
-export function encodeCursor(field: string, value: string, id: string): string {
-  return Buffer.from(JSON.stringify([field, value, id])).toString('base64url');
+/** A cursor of one ordering never positions another: ASC and DESC, lists and fields all differ. */
+function orderingOf(key: SortKey, direction: SortDirection): string {
+  return `${key.field} ${direction}`;
 }
 
-function decodeCursor(cursor: string, field: string): { value: string; id: string } {
+function encodeCursor(ordering: string, value: string, id: string): string {
+  return Buffer.from(JSON.stringify([ordering, value, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string, key: SortKey, direction: SortDirection): { value: string; id: string } {
   try {
     const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     if (
       Array.isArray(decoded) &&
       decoded.length === 3 &&
-      decoded[0] === field &&
+      decoded[0] === orderingOf(key, direction) &&
       typeof decoded[1] === 'string' &&
-      typeof decoded[2] === 'string' &&
-      /^[0-9a-f-]{36}$/i.test(decoded[2])
+      SORT_VALUES[key.type].accepts(decoded[1]) &&
+      isUuid(decoded[2])
     ) {
       return { value: decoded[1], id: decoded[2] };
     }
@@ -55,11 +93,23 @@ function decodeCursor(cursor: string, field: string): { value: string; id: strin
   throw new BadUserInputError('after', 'after is not a cursor of this list and ordering; use a cursor from the previous page');
 }
 
+/** The SQL printing a row's sort value for its cursor (selected as the rows' `sortValue`). */
+export function sortValueSql(key: SortKey): string {
+  return SORT_VALUES[key.type].print(key.expression);
+}
+
+/** A list's statement and its bind parameters, built apart from running it so its plan can be examined. */
+export interface SqlQuery {
+  sql: string;
+  params: unknown[];
+}
+
 /** The keyset condition and ORDER BY / LIMIT for one page; `alias` is the listed table. */
 export function pageSql(page: PageRequest, key: SortKey, alias: string, params: SqlParams): { where: string; orderBy: string; limit: string } {
   const descending = page.direction === 'DESC';
+  const castTo = SORT_VALUES[key.type].castTo;
   const where = page.after
-    ? `(${key.expression}, ${alias}.id) ${descending ? '<' : '>'} (${params.add(page.after.value)}::${key.castTo}, ${params.add(page.after.id)}::uuid)`
+    ? `(${key.expression}, ${alias}.id) ${descending ? '<' : '>'} (${params.add(page.after.value)}::${castTo}, ${params.add(page.after.id)}::uuid)`
     : 'true';
   const order = descending ? 'DESC' : 'ASC';
   return {
@@ -74,10 +124,11 @@ export function pageSql(page: PageRequest, key: SortKey, alias: string, params: 
 export function toPage<T extends { id: string }>(
   rows: { node: T; sortValue: string }[],
   page: PageRequest,
-  field: string,
+  key: SortKey,
 ): { edges: { cursor: string; node: T }[]; nodes: T[]; pageInfo: PageInfo } {
+  const ordering = orderingOf(key, page.direction);
   const visible = rows.slice(0, page.first);
-  const edges = visible.map((row) => ({ cursor: encodeCursor(field, row.sortValue, row.node.id), node: row.node }));
+  const edges = visible.map((row) => ({ cursor: encodeCursor(ordering, row.sortValue, row.node.id), node: row.node }));
   return {
     edges,
     nodes: edges.map((edge) => edge.node),
@@ -90,11 +141,19 @@ export function toPage<T extends { id: string }>(
   };
 }
 
-/** A search term: trimmed, at most 100 characters, LIKE wildcards escaped; null when blank. */
-export function searchPattern(search: string | null | undefined): string | null {
+/** A search term: trimmed, at most 100 characters; null when blank. */
+export function searchTerm(search: string | null | undefined): string | null {
   if (search === null || search === undefined) return null;
   const term = search.trim();
   if (term.length > 100) throw new BadUserInputError('search', 'search must be at most 100 characters');
-  if (term === '') return null;
-  return `%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+  return term === '' ? null : term;
+}
+
+/**
+ * SQL: the folded `column` contains the folded term (`termParam`) literally. LIKE's wildcards are
+ * escaped after folding, since folding itself makes them: a fullwidth ％ or ＿ folds to % or _.
+ */
+export function containsSql(column: string, termParam: string): string {
+  const escaped = `replace(replace(replace(fold_text(${termParam}), '\\', '\\\\'), '%', '\\%'), '_', '\\_')`;
+  return `fold_text(${column}) LIKE ('%' || ${escaped} || '%')`;
 }

@@ -87,3 +87,37 @@ export async function createServices(server: TestServer, token: string, count: n
   );
   return indexes.map((index) => data[`s${index}`]);
 }
+
+export async function updatePackage(
+  server: TestServer,
+  token: string,
+  id: string,
+  input: { name?: string; description?: string | null; shared?: boolean },
+): Promise<any> {
+  const data = await server.ok(
+    `mutation($id: ID!, $input: UpdatePackageInput!) { updatePackage(id: $id, input: $input) { ${PACKAGE_FIELDS} } }`,
+    { id, input },
+    token,
+  );
+  return data.updatePackage;
+}
+
+/** Dar de baja (active false) or reactivate a package. */
+export async function setPackageActive(server: TestServer, token: string, id: string, active: boolean): Promise<any> {
+  const data = await server.ok(
+    `mutation($id: ID!, $active: Boolean!) { setPackageActive(id: $id, active: $active) { ${PACKAGE_FIELDS} } }`,
+    { id, active },
+    token,
+  );
+  return data.setPackageActive;
+}
+
+/** Dar de baja (active false) or reactivate a service. */
+export async function setServiceActive(server: TestServer, token: string, id: string, active: boolean): Promise<any> {
+  const data = await server.ok(
+    `mutation($id: ID!, $active: Boolean!) { setServiceActive(id: $id, active: $active) { ${SERVICE_FIELDS} } }`,
+    { id, active },
+    token,
+  );
+  return data.setServiceActive;
+}

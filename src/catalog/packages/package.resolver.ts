@@ -7,7 +7,7 @@ import { canAddItems, canChangeItem, canChangeRow } from '../../tenancy/permissi
 import { OriginEnum, Tenant } from '../../tenancy/tenancy.types';
 import { requireTenant } from '../../tenancy/viewer';
 import { originOf, type Origin } from '../../tenancy/visibility';
-import { pageRequest, searchPattern, toPage } from '../pagination';
+import { pageRequest, searchTerm, toPage } from '../pagination';
 import { Service } from '../services/service.types';
 import * as operations from './package.operations';
 import { countPackages, listPackages, PACKAGE_SORT_KEYS, type PackageListFilter } from './package.store';
@@ -26,7 +26,7 @@ import {
 type PackagePage = PackageConnection & { filter: PackageListFilter };
 
 export function packageListFilter(filter: PackageFilter | null | undefined): PackageListFilter {
-  return { searchPattern: searchPattern(filter?.search), status: filter?.status ?? 'ALL', origin: filter?.origin ?? null };
+  return { search: searchTerm(filter?.search), status: filter?.status ?? 'ALL', origin: filter?.origin ?? null };
 }
 
 @Resolver(() => Package)
@@ -50,7 +50,7 @@ export class PackageResolver {
     const listFilter = packageListFilter(filter);
     const rows = await listPackages(ctx.tx, scope, listFilter, key, page);
     for (const { node } of rows) ctx.loaders.package.prime(node.id, node);
-    return { ...toPage(rows, page, key.field), filter: listFilter };
+    return { ...toPage(rows, page, key), filter: listFilter };
   }
 
   @FieldResolver(() => Tenant)

@@ -2,7 +2,7 @@ import type { RequestTransaction } from '../../db/request-transaction';
 import type { StatusFilter } from '../../graphql/common.types';
 import type { TenantScope } from '../../tenancy/viewer';
 import { originSql, SqlParams, visibleItemSql, visibleRowSql, type Origin } from '../../tenancy/visibility';
-import { pageSql, type PageRequest, type SortKey } from '../pagination';
+import { containsSql, pageSql, sortValueSql, type PageRequest, type SortKey, type SqlQuery } from '../pagination';
 import { serviceColumns, toService } from '../services/service.store';
 import type { Service } from '../services/service.types';
 import type { Package, PackageItem, PackageSortField } from './package.types';
@@ -48,13 +48,14 @@ export async function lockPackage(tx: RequestTransaction, scope: TenantScope, id
 }
 
 export const PACKAGE_SORT_KEYS: Record<PackageSortField, SortKey> = {
-  NAME: { field: 'NAME', expression: 'p.name COLLATE catalog_order', castTo: 'text COLLATE catalog_order' },
-  CREATED_AT: { field: 'CREATED_AT', expression: 'p.created_at', castTo: 'timestamptz' },
-  UPDATED_AT: { field: 'UPDATED_AT', expression: 'p.updated_at', castTo: 'timestamptz' },
+  NAME: { field: 'packages.NAME', expression: 'p.name COLLATE catalog_order', type: 'text' },
+  CREATED_AT: { field: 'packages.CREATED_AT', expression: 'p.created_at', type: 'timestamptz' },
+  UPDATED_AT: { field: 'packages.UPDATED_AT', expression: 'p.updated_at', type: 'timestamptz' },
 };
 
 export interface PackageListFilter {
-  searchPattern: string | null;
+  /** Trimmed search term, or null for no search. */
+  search: string | null;
   status: StatusFilter;
   origin: Origin[] | null;
 }
@@ -65,8 +66,21 @@ export function packageFilterSql(scope: TenantScope, filter: PackageListFilter, 
   if (filter.status === 'ACTIVE') conditions.push('p.active');
   if (filter.status === 'INACTIVE') conditions.push('NOT p.active');
   if (filter.origin) conditions.push(originSql(scope, 'p', filter.origin, params));
-  if (filter.searchPattern !== null) conditions.push(`fold_text(p.name) LIKE fold_text(${params.add(filter.searchPattern)})`);
+  if (filter.search !== null) conditions.push(containsSql('p.name', params.add(filter.search)));
   return conditions.join(' AND ');
+}
+
+/** One page of the packages the viewer sees that match the filter, with each row's sort value. */
+export function packageListQuery(scope: TenantScope, filter: PackageListFilter, key: SortKey, page: PageRequest): SqlQuery {
+  const params = new SqlParams();
+  const where = packageFilterSql(scope, filter, params);
+  const keyset = pageSql(page, key, 'p', params);
+  return {
+    sql: `SELECT ${packageColumns('p')}, ${sortValueSql(key)} AS sort_value
+            FROM packages p WHERE ${where} AND ${keyset.where}
+           ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
+    params: params.values,
+  };
 }
 
 export async function listPackages(
@@ -76,24 +90,19 @@ export async function listPackages(
   key: SortKey,
   page: PageRequest,
 ): Promise<{ node: Package; sortValue: string }[]> {
-  const params = new SqlParams();
-  const where = packageFilterSql(scope, filter, params);
-  const keyset = pageSql(page, key, 'p', params);
-  const rows = await tx.query(
-    `SELECT ${packageColumns('p')}, (${key.expression})::text AS sort_value
-       FROM packages p WHERE ${where} AND ${keyset.where}
-      ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
-    params.values,
-  );
+  const { sql, params } = packageListQuery(scope, filter, key, page);
+  const rows = await tx.query(sql, params);
   return rows.map((row) => ({ node: toPackage(row), sortValue: row.sort_value as string }));
 }
 
-export async function countPackages(tx: RequestTransaction, scope: TenantScope, filter: PackageListFilter): Promise<number> {
+export function packageCountQuery(scope: TenantScope, filter: PackageListFilter): SqlQuery {
   const params = new SqlParams();
-  const [row] = await tx.query<{ count: string }>(
-    `SELECT count(*) FROM packages p WHERE ${packageFilterSql(scope, filter, params)}`,
-    params.values,
-  );
+  return { sql: `SELECT count(*) FROM packages p WHERE ${packageFilterSql(scope, filter, params)}`, params: params.values };
+}
+
+export async function countPackages(tx: RequestTransaction, scope: TenantScope, filter: PackageListFilter): Promise<number> {
+  const { sql, params } = packageCountQuery(scope, filter);
+  const [row] = await tx.query<{ count: string }>(sql, params);
   return Number(row.count);
 }
 

@@ -5,7 +5,7 @@ import { canChangeRow } from '../../tenancy/permissions';
 import { OriginEnum, Tenant } from '../../tenancy/tenancy.types';
 import { requireTenant } from '../../tenancy/viewer';
 import { originOf, type Origin } from '../../tenancy/visibility';
-import { pageRequest, searchPattern, toPage } from '../pagination';
+import { pageRequest, searchTerm, toPage } from '../pagination';
 import * as operations from './service.operations';
 import { countServices, listServices, SERVICE_SORT_KEYS, type ServiceListFilter } from './service.store';
 import { CreateServiceInput, Service, ServiceConnection, ServiceFilter, ServiceOrder, UpdateServiceInput } from './service.types';
@@ -32,7 +32,7 @@ export class ServiceResolver {
     const key = SERVICE_SORT_KEYS[orderBy?.field ?? 'NAME'];
     const page = pageRequest(first, after, key, orderBy?.direction ?? 'ASC');
     const listFilter: ServiceListFilter = {
-      searchPattern: searchPattern(filter?.search),
+      search: searchTerm(filter?.search),
       status: filter?.status ?? 'ALL',
       origin: filter?.origin ?? null,
       family: filter?.family?.trim() || null,
@@ -40,7 +40,7 @@ export class ServiceResolver {
     };
     const rows = await listServices(ctx.tx, scope, listFilter, key, page);
     for (const { node } of rows) ctx.loaders.service.prime(node.id, node);
-    return { ...toPage(rows, page, key.field), filter: listFilter };
+    return { ...toPage(rows, page, key), filter: listFilter };
   }
 
   @FieldResolver(() => Tenant)

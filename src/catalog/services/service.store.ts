@@ -3,7 +3,7 @@ import type { StatusFilter } from '../../graphql/common.types';
 import type { OdontogramScope } from '../../pricing/pricing.types';
 import type { TenantScope } from '../../tenancy/viewer';
 import { originSql, SqlParams, visibleRowSql, type Origin } from '../../tenancy/visibility';
-import { pageSql, type PageRequest, type SortKey } from '../pagination';
+import { containsSql, pageSql, sortValueSql, type PageRequest, type SortKey, type SqlQuery } from '../pagination';
 import type { Service, ServiceSortField } from './service.types';
 
 /** Columns of a service row under `alias`, named as `toService` reads them. */
@@ -61,14 +61,15 @@ export async function findServices(tx: RequestTransaction, scope: TenantScope, i
 }
 
 export const SERVICE_SORT_KEYS: Record<ServiceSortField, SortKey> = {
-  NAME: { field: 'NAME', expression: 's.name COLLATE catalog_order', castTo: 'text COLLATE catalog_order' },
-  CODE: { field: 'CODE', expression: "coalesce(s.code, '') COLLATE catalog_order", castTo: 'text COLLATE catalog_order' },
-  PRICE: { field: 'PRICE', expression: 's.price', castTo: 'numeric' },
-  CREATED_AT: { field: 'CREATED_AT', expression: 's.created_at', castTo: 'timestamptz' },
+  NAME: { field: 'services.NAME', expression: 's.name COLLATE catalog_order', type: 'text' },
+  CODE: { field: 'services.CODE', expression: "coalesce(s.code, '') COLLATE catalog_order", type: 'text' },
+  PRICE: { field: 'services.PRICE', expression: 's.price', type: 'numeric' },
+  CREATED_AT: { field: 'services.CREATED_AT', expression: 's.created_at', type: 'timestamptz' },
 };
 
 export interface ServiceListFilter {
-  searchPattern: string | null;
+  /** Trimmed search term, or null for no search. */
+  search: string | null;
   status: StatusFilter;
   origin: Origin[] | null;
   family: string | null;
@@ -83,11 +84,24 @@ function serviceFilterSql(scope: TenantScope, filter: ServiceListFilter, params:
   if (filter.origin) conditions.push(originSql(scope, 's', filter.origin, params));
   if (filter.family !== null) conditions.push(`fold_text(s.family) = fold_text(${params.add(filter.family)})`);
   if (filter.odontogramScope) conditions.push(`s.odontogram_scope = ANY(${params.add(filter.odontogramScope)}::text[])`);
-  if (filter.searchPattern !== null) {
-    const pattern = params.add(filter.searchPattern);
-    conditions.push(`(fold_text(s.name) LIKE fold_text(${pattern}) OR fold_text(coalesce(s.code, '')) LIKE fold_text(${pattern}))`);
+  if (filter.search !== null) {
+    const term = params.add(filter.search);
+    conditions.push(`(${containsSql('s.name', term)} OR ${containsSql("coalesce(s.code, '')", term)})`);
   }
   return conditions.join(' AND ');
+}
+
+/** One page of the services the viewer sees that match the filter, with each row's sort value. */
+export function serviceListQuery(scope: TenantScope, filter: ServiceListFilter, key: SortKey, page: PageRequest): SqlQuery {
+  const params = new SqlParams();
+  const where = serviceFilterSql(scope, filter, params);
+  const keyset = pageSql(page, key, 's', params);
+  return {
+    sql: `SELECT ${serviceColumns('s')}, ${sortValueSql(key)} AS sort_value
+            FROM services s WHERE ${where} AND ${keyset.where}
+           ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
+    params: params.values,
+  };
 }
 
 export async function listServices(
@@ -97,24 +111,19 @@ export async function listServices(
   key: SortKey,
   page: PageRequest,
 ): Promise<{ node: Service; sortValue: string }[]> {
-  const params = new SqlParams();
-  const where = serviceFilterSql(scope, filter, params);
-  const keyset = pageSql(page, key, 's', params);
-  const rows = await tx.query(
-    `SELECT ${serviceColumns('s')}, (${key.expression})::text AS sort_value
-       FROM services s WHERE ${where} AND ${keyset.where}
-      ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
-    params.values,
-  );
+  const { sql, params } = serviceListQuery(scope, filter, key, page);
+  const rows = await tx.query(sql, params);
   return rows.map((row) => ({ node: toService(row), sortValue: row.sort_value as string }));
 }
 
-export async function countServices(tx: RequestTransaction, scope: TenantScope, filter: ServiceListFilter): Promise<number> {
+export function serviceCountQuery(scope: TenantScope, filter: ServiceListFilter): SqlQuery {
   const params = new SqlParams();
-  const [row] = await tx.query<{ count: string }>(
-    `SELECT count(*) FROM services s WHERE ${serviceFilterSql(scope, filter, params)}`,
-    params.values,
-  );
+  return { sql: `SELECT count(*) FROM services s WHERE ${serviceFilterSql(scope, filter, params)}`, params: params.values };
+}
+
+export async function countServices(tx: RequestTransaction, scope: TenantScope, filter: ServiceListFilter): Promise<number> {
+  const { sql, params } = serviceCountQuery(scope, filter);
+  const [row] = await tx.query<{ count: string }>(sql, params);
   return Number(row.count);
 }
 

@@ -1,0 +1,100 @@
+import { addItems, createPackage, createService } from './support/catalog';
+import { TestServer, type Chain } from './support/harness';
+
+/**
+ * No N+1: a page of the lists costs the same number of SQL statements (the `x-sql-statements`
+ * header) whether it holds 5 rows or 50, with owners, items, their services and totals; every
+ * per-row field is batched by the request's loaders.
+ */
+
+const PACKAGES_PAGE = `query($first: Int) {
+  packages(first: $first) {
+    nodes {
+      owner { name }
+      items { addedBy { name } service { name owner { name } } totals { total } }
+      totals { total }
+    }
+    totalCount
+  }
+}`;
+
+const SERVICES_PAGE = `query($first: Int) {
+  services(first: $first) { nodes { owner { name } origin viewerCanEdit } totalCount }
+}`;
+
+describe('lists cost the same number of statements for 5 rows or 50', () => {
+  let server: TestServer;
+  let chain: Chain;
+
+  beforeAll(async () => {
+    server = await TestServer.start();
+    // Clinics share with each other, so the first clinic sees what all three tenants own and added.
+    chain = await server.provisionChain({ clinics: 2, clinicSharing: 'BETWEEN_CLINICS' });
+    const central = chain.central!.admin;
+    const [clinic, other] = chain.clinics.map((tenant) => tenant.admin);
+    const [centralServices, clinicServices, otherServices] = await Promise.all(
+      [central, clinic, other].map((token) =>
+        Promise.all(Array.from({ length: 18 }, (_, index) => createService(server, token, { price: `${10 + index}.50`, taxRate: '21.00' }))),
+      ),
+    );
+    const ids = (services: { id: string }[], from: number, count: number) =>
+      services.slice(from, from + count).map((service) => ({ serviceId: service.id, quantity: 2 }));
+
+    // 60 packages, owners taking turns so any page holds all three; each with items from two or three tenants.
+    const packages = await Promise.all(
+      Array.from({ length: 60 }, (_, index) => {
+        const name = `Lote ${String(index).padStart(2, '0')}`;
+        if (index % 3 === 0) return createPackage(server, central, { name, items: ids(centralServices, index % 15, 3) });
+        if (index % 3 === 1) return createPackage(server, clinic, { name, items: [...ids(clinicServices, index % 15, 2), ...ids(centralServices, 0, 1)] });
+        return createPackage(server, other, { name, items: [...ids(otherServices, index % 15, 2), ...ids(clinicServices, 17, 1)] });
+      }),
+    );
+    // The clinics extend the central's packages with their own items.
+    await Promise.all(
+      packages
+        .filter((_, index) => index % 3 === 0)
+        .flatMap((pkg, index) => [
+          addItems(server, clinic, pkg.id, ids(clinicServices, index % 15, 1)),
+          addItems(server, other, pkg.id, ids(otherServices, index % 15, 1)),
+        ]),
+    );
+  }, 120_000);
+  afterAll(() => server.stop());
+
+  async function statements(query: string, first: number): Promise<{ count: number; data: any }> {
+    const response = await server.gql(query, { first }, chain.clinics[0].admin);
+    expect(response.errors).toBeUndefined();
+    return { count: Number(response.headers.get('x-sql-statements')), data: response.data };
+  }
+
+  it('packages with owners, items, their services and totals', async () => {
+    const small = await statements(PACKAGES_PAGE, 5);
+    const large = await statements(PACKAGES_PAGE, 50);
+    expect(small.data.packages.nodes).toHaveLength(5);
+    expect(large.data.packages.nodes).toHaveLength(50);
+    expect(large.data.packages.totalCount).toBe(60);
+    // The page really holds what it asks for: items added by all three tenants, with their services.
+    const items = large.data.packages.nodes.flatMap((pkg: any) => pkg.items);
+    expect(items.length).toBeGreaterThanOrEqual(150);
+    expect(new Set(items.map((item: any) => item.addedBy.name)).size).toBe(3);
+    expect(new Set(large.data.packages.nodes.map((pkg: any) => pkg.owner.name)).size).toBe(3);
+
+    expect(small.count).toBeGreaterThan(0);
+    expect(large.count).toBe(small.count);
+    // A handful: transaction, viewer, the page, its count, one batch of items, one or two of tenants.
+    expect(large.count).toBeLessThanOrEqual(10);
+  });
+
+  it('services with owners, origin and edit rights', async () => {
+    const small = await statements(SERVICES_PAGE, 5);
+    const large = await statements(SERVICES_PAGE, 50);
+    expect(small.data.services.nodes).toHaveLength(5);
+    expect(large.data.services.nodes).toHaveLength(50);
+    expect(large.data.services.totalCount).toBe(54);
+    expect(new Set(large.data.services.nodes.map((service: any) => service.origin))).toEqual(new Set(['OWN', 'CENTRAL', 'OTHER_CLINIC']));
+
+    expect(small.count).toBeGreaterThan(0);
+    expect(large.count).toBe(small.count);
+    expect(large.count).toBeLessThanOrEqual(8);
+  });
+});
