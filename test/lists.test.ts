@@ -114,6 +114,12 @@ describe('search', () => {
     await expectRefused('services', admin, { filter: { search: 'x'.repeat(101) } }, 'search');
   });
 
+  it('refuses a NUL character in search or family as BAD_USER_INPUT, not a database error', async () => {
+    await expectRefused('packages', admin, { filter: { search: 'a\u0000b' } }, 'search');
+    await expectRefused('services', admin, { filter: { search: 'a\u0000b' } }, 'search');
+    await expectRefused('services', admin, { filter: { family: 'Implanto\u0000logía' } }, 'family');
+  });
+
   it('finds services by name or by code, ignoring case and accents', async () => {
     const services = (term: string) => listNames(server, 'services', admin, { filter: { search: term } });
     expect(await services('prt-0')).toEqual(['Corona zirconio']);

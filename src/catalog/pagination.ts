@@ -2,7 +2,7 @@ import { isUuid } from '../auth/token';
 import { BadUserInputError } from '../errors';
 import type { SortDirection } from '../graphql/common.types';
 import type { PageInfo } from '../graphql/common.types';
-import { integerInRange } from '../validation';
+import { integerInRange, optionalText } from '../validation';
 import type { SqlParams } from '../tenancy/visibility';
 
 /**
@@ -143,10 +143,7 @@ export function toPage<T extends { id: string }>(
 
 /** A search term: trimmed, at most 100 characters; null when blank. */
 export function searchTerm(search: string | null | undefined): string | null {
-  if (search === null || search === undefined) return null;
-  const term = search.trim();
-  if (term.length > 100) throw new BadUserInputError('search', 'search must be at most 100 characters');
-  return term === '' ? null : term;
+  return optionalText('search', search, 100);
 }
 
 /**

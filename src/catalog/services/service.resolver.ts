@@ -5,6 +5,7 @@ import { canChangeRow } from '../../tenancy/permissions';
 import { OriginEnum, Tenant } from '../../tenancy/tenancy.types';
 import { requireTenant } from '../../tenancy/viewer';
 import { originOf, type Origin } from '../../tenancy/visibility';
+import { optionalText } from '../../validation';
 import { pageRequest, searchTerm, toPage } from '../pagination';
 import * as operations from './service.operations';
 import { countServices, listServices, SERVICE_SORT_KEYS, type ServiceListFilter } from './service.store';
@@ -35,7 +36,7 @@ export class ServiceResolver {
       search: searchTerm(filter?.search),
       status: filter?.status ?? 'ALL',
       origin: filter?.origin ?? null,
-      family: filter?.family?.trim() || null,
+      family: optionalText('family', filter?.family, 80),
       odontogramScope: filter?.odontogramScope ?? null,
     };
     const rows = await listServices(ctx.tx, scope, listFilter, key, page);
