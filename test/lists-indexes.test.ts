@@ -39,9 +39,11 @@ async function seedCatalogue(client: Client, organizationId: string, tenantIds: 
   await client.query('BEGIN');
   await client.query("SELECT set_config('app.organization_id', $1, true)", [organizationId]);
   await client.query(
-    `INSERT INTO packages (organization_id, owner_tenant_id, name, shared, active)
+    // Timestamps spread over time as real edits are, so that date orderings have real statistics.
+    `INSERT INTO packages (organization_id, owner_tenant_id, name, shared, active, created_at, updated_at)
      SELECT $1, ($2::uuid[])[1 + g % cardinality($2::uuid[])],
-            'Paquete ' || md5(g::text) || CASE WHEN g % 50 = 0 THEN ' implante' ELSE '' END, g % 5 <> 0, g % 7 <> 0
+            'Paquete ' || md5(g::text) || CASE WHEN g % 50 = 0 THEN ' implante' ELSE '' END, g % 5 <> 0, g % 7 <> 0,
+            now() - g * interval '1 hour', now() - (g % 997) * interval '1 minute'
        FROM generate_series(1, $3) g`,
     [organizationId, tenantIds, ROWS_PER_ORGANIZATION],
   );

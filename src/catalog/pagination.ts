@@ -147,10 +147,11 @@ export function searchTerm(search: string | null | undefined): string | null {
 }
 
 /**
- * SQL: the folded `column` contains the folded term (`termParam`) literally. LIKE's wildcards are
- * escaped after folding, since folding itself makes them: a fullwidth ％ or ＿ folds to % or _.
+ * SQL: `foldedColumn` (a stored fold_text() of the text, see migration 0003) contains the folded
+ * term (`termParam`) literally. LIKE's wildcards are escaped after folding, since folding itself
+ * makes them: a fullwidth ％ or ＿ folds to % or _.
  */
-export function containsSql(column: string, termParam: string): string {
+export function containsSql(foldedColumn: string, termParam: string): string {
   const escaped = `replace(replace(replace(fold_text(${termParam}), '\\', '\\\\'), '%', '\\%'), '_', '\\_')`;
-  return `fold_text(${column}) LIKE ('%' || ${escaped} || '%')`;
+  return `${foldedColumn} LIKE ('%' || ${escaped} || '%')`;
 }

@@ -66,7 +66,7 @@ export function packageFilterSql(scope: TenantScope, filter: PackageListFilter, 
   if (filter.status === 'ACTIVE') conditions.push('p.active');
   if (filter.status === 'INACTIVE') conditions.push('NOT p.active');
   if (filter.origin) conditions.push(originSql(scope, 'p', filter.origin, params));
-  if (filter.search !== null) conditions.push(containsSql('p.name', params.add(filter.search)));
+  if (filter.search !== null) conditions.push(containsSql('p.name_folded', params.add(filter.search)));
   return conditions.join(' AND ');
 }
 

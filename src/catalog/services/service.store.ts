@@ -86,7 +86,7 @@ function serviceFilterSql(scope: TenantScope, filter: ServiceListFilter, params:
   if (filter.odontogramScope) conditions.push(`s.odontogram_scope = ANY(${params.add(filter.odontogramScope)}::text[])`);
   if (filter.search !== null) {
     const term = params.add(filter.search);
-    conditions.push(`(${containsSql('s.name', term)} OR ${containsSql("coalesce(s.code, '')", term)})`);
+    conditions.push(`(${containsSql('s.name_folded', term)} OR ${containsSql('s.code_folded', term)})`);
   }
   return conditions.join(' AND ');
 }
