@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLRequest } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -9,6 +9,7 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { DomainError } from '../errors';
 import { createRequestContext, type AppDependencies, type RequestContext } from '../graphql/context';
 import { formatError } from '../graphql/format-error';
+import { assertWithinLimits } from '../graphql/limits';
 import { requestScope } from './request-scope';
 
 /** At most this many operations in one batched (JSON array) request. */
@@ -24,18 +25,39 @@ function jsonError(res: Response, status: number, code: string, message: string,
   res.status(status).json({ errors: [{ message, extensions: { code, ...(requestId ? { requestId } : {}) } }] });
 }
 
-/** The context function Apollo calls: domain errors become coded GraphQL errors with their HTTP status. */
+/** Outside resolvers Apollo takes the HTTP status from the error itself: domain errors become coded GraphQL errors. */
+function asGraphQLError(error: unknown): unknown {
+  if (!(error instanceof DomainError)) return error;
+  return new GraphQLError(error.message, {
+    extensions: { code: error.code, ...error.extensions(), http: { status: error.httpStatus } },
+  });
+}
+
+/** The context function Apollo calls. */
 async function contextFor(deps: AppDependencies, req: Request, requestId: string): Promise<RequestContext> {
   const scope = requestScope.getStore()!;
   try {
     return await createRequestContext(deps, req.header('authorization'), requestId, scope.log);
   } catch (error) {
-    if (error instanceof DomainError) {
-      throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: error.httpStatus } } });
-    }
-    throw error;
+    throw asGraphQLError(error);
   }
 }
+
+/** Refuses an operation past the depth or cost limit once it is parsed and validated, before any resolver runs. */
+const operationLimits: ApolloServerPlugin<RequestContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ schema, document, operation, request }) {
+        if (!operation) return; // GraphQL itself reports an operation name that names nothing.
+        try {
+          assertWithinLimits(schema, document, operation, request.variables);
+        } catch (error) {
+          throw asGraphQLError(error);
+        }
+      },
+    };
+  },
+};
 
 /**
  * Runs one GraphQL operation with its own context and transaction, committed before the answer
@@ -91,6 +113,7 @@ export async function createApp(deps: AppDependencies, options: AppOptions) {
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer }),
       config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
+      operationLimits,
     ],
     logger: log,
     stopOnTerminationSignals: false,
