@@ -10,6 +10,7 @@ import { DomainError } from '../errors';
 import { createRequestContext, type AppDependencies, type RequestContext } from '../graphql/context';
 import { formatError } from '../graphql/format-error';
 import { assertWithinLimits } from '../graphql/limits';
+import type { Logger } from '../logger';
 import { requestScope } from './request-scope';
 
 /** At most this many operations in one batched (JSON array) request. */
@@ -58,6 +59,12 @@ const operationLimits: ApolloServerPlugin<RequestContext> = {
     };
   },
 };
+
+/** Apollo logs through one logger; this one writes with the current request's id when there is one. */
+function requestAwareLogger(log: Logger) {
+  const at = (level: 'debug' | 'info' | 'warn' | 'error') => (message: unknown) => (requestScope.getStore()?.log ?? log)[level](message);
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
 
 /**
  * Runs one GraphQL operation with its own context and transaction, committed before the answer
@@ -115,7 +122,7 @@ export async function createApp(deps: AppDependencies, options: AppOptions) {
       config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
       operationLimits,
     ],
-    logger: log,
+    logger: requestAwareLogger(log),
     stopOnTerminationSignals: false,
   });
   await apollo.start();
@@ -182,10 +189,12 @@ export async function createApp(deps: AppDependencies, options: AppOptions) {
   app.use((_req, res) => jsonError(res, 404, 'NOT_FOUND', 'No such route'));
 
   // Body-parser failures and anything unexpected: JSON, coded, no stack.
-  app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+  app.use((error: Error & { status?: number; type?: string; expose?: boolean }, _req: Request, res: Response, _next: NextFunction) => {
     const scope = requestScope.getStore();
     if (error.type === 'entity.too.large') return jsonError(res, 413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${MAX_BODY}`);
     if (error.type === 'entity.parse.failed') return jsonError(res, 400, 'BAD_REQUEST', 'The request body is not valid JSON');
+    // The body parser's other refusals (unknown content encoding or charset, aborted upload) are safe to tell.
+    if (error.expose && error.status !== undefined && error.status < 500) return jsonError(res, error.status, 'BAD_REQUEST', error.message);
     scope?.log.error({ err: error }, 'request failed');
     jsonError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error', scope?.requestId);
   });
