@@ -19,7 +19,7 @@ const DRAIN_TIMEOUT_MS = 10_000;
 /** Database pool, schema, Apollo and Express on one HTTP server: everything but the process. */
 export async function startServer(config: Config, databaseUrl: string, log: Logger): Promise<RunningServer> {
   if (config.migrateOnStart) await migrate(databaseUrl, log);
-  const dataSource = createDataSource(databaseUrl, config);
+  const dataSource = createDataSource(databaseUrl, config, log);
   await dataSource.initialize();
   const httpServer = http.createServer();
   const deps = { config, dataSource, log };
