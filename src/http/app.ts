@@ -16,6 +16,8 @@ import { requestScope } from './request-scope';
 /** At most this many operations in one batched (JSON array) request. */
 export const MAX_BATCH = 10;
 export const MAX_BODY = '1mb';
+/** How long a shutdown waits for in-flight requests before cutting their connections. */
+export const DRAIN_TIMEOUT_MS = 10_000;
 
 function requestIdOf(req: Request): string {
   const given = req.header('x-request-id');
@@ -118,7 +120,7 @@ export async function createApp(deps: AppDependencies, options: AppOptions) {
     formatError,
     includeStacktraceInErrorResponses: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer }),
+      ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer, stopGracePeriodMillis: DRAIN_TIMEOUT_MS }),
       config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
       operationLimits,
     ],
