@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 
 /** Development key used when JWT_SECRET is unset outside production; printed with a warning at start. */
@@ -25,6 +26,9 @@ export interface Config {
 /** A bad environment value; `main` prints its message as the one line that stops the start. */
 export class ConfigError extends Error {}
 
+/** The value as the message shows it: quoted, with any line break escaped so the message stays one line. */
+const shown = (raw: string) => JSON.stringify(raw);
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 function parseBoolean(name: string, raw: string | undefined, fallback: boolean): boolean {
@@ -32,15 +36,24 @@ function parseBoolean(name: string, raw: string | undefined, fallback: boolean):
   const value = raw.trim().toLowerCase();
   if (['true', '1', 'yes', 'on'].includes(value)) return true;
   if (['false', '0', 'no', 'off'].includes(value)) return false;
-  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+  throw new ConfigError(`${name} must be true or false, got ${shown(raw)}`);
 }
 
 function parseInteger(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
   const value = Number(raw.trim());
-  if (value < min || value > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got ${shown(raw)}`);
+  }
   return value;
+}
+
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+
+function parseHost(raw: string | undefined): string {
+  const host = raw?.trim() || '127.0.0.1';
+  if (net.isIP(host) === 0 && !HOST_NAME.test(host)) throw new ConfigError(`HOST must be an IP address or a host name, got ${shown(host)}`);
+  return host;
 }
 
 function parseDatabaseUrl(raw: string | undefined): string | undefined {
@@ -60,7 +73,7 @@ function parseDatabaseUrl(raw: string | undefined): string | undefined {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const nodeEnv = env.NODE_ENV?.trim() || 'development';
   if (!['development', 'production', 'test'].includes(nodeEnv)) {
-    throw new ConfigError(`NODE_ENV must be development, production or test, got "${nodeEnv}"`);
+    throw new ConfigError(`NODE_ENV must be development, production or test, got ${shown(nodeEnv)}`);
   }
   const production = nodeEnv === 'production';
   const jwtSecretRaw = env.JWT_SECRET;
@@ -70,12 +83,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = parseDatabaseUrl(env.DATABASE_URL);
   const logLevel = env.LOG_LEVEL?.trim() || 'info';
   if (!LOG_LEVELS.includes(logLevel)) {
-    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${shown(logLevel)}`);
   }
-  const host = env.HOST?.trim() || '127.0.0.1';
+  const demoData = parseBoolean('DEMO_DATA', env.DEMO_DATA, databaseUrl === undefined && !production);
+  // The demo prints tokens signed with JWT_SECRET to stdout: never with the production key.
+  if (production && demoData) throw new ConfigError('DEMO_DATA must not be true when NODE_ENV=production');
   return {
     port: parseInteger('PORT', env.PORT, 4000, 0, 65535),
-    host,
+    host: parseHost(env.HOST),
     databaseUrl,
     dataDir: path.resolve(env.DATA_DIR?.trim() || '.data'),
     jwtSecret: jwtSecretRaw && jwtSecretRaw.trim() !== '' ? jwtSecretRaw : DEVELOPMENT_JWT_SECRET,
@@ -86,7 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     migrateOnStart: parseBoolean('MIGRATE_ON_START', env.MIGRATE_ON_START, true),
     dbPoolMax: parseInteger('DB_POOL_MAX', env.DB_POOL_MAX, 10, 1, 1000),
     logLevel,
-    demoData: parseBoolean('DEMO_DATA', env.DEMO_DATA, databaseUrl === undefined && !production),
+    demoData,
     statementTimeoutMs: parseInteger('STATEMENT_TIMEOUT_MS', env.STATEMENT_TIMEOUT_MS, 5000, 100, 600000),
   };
 }

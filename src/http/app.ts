@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLRequest } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -9,11 +9,15 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { DomainError } from '../errors';
 import { createRequestContext, type AppDependencies, type RequestContext } from '../graphql/context';
 import { formatError } from '../graphql/format-error';
+import { assertWithinLimits } from '../graphql/limits';
+import type { Logger } from '../logger';
 import { requestScope } from './request-scope';
 
 /** At most this many operations in one batched (JSON array) request. */
 export const MAX_BATCH = 10;
 export const MAX_BODY = '1mb';
+/** How long a shutdown waits for in-flight requests before cutting their connections. */
+export const DRAIN_TIMEOUT_MS = 10_000;
 
 function requestIdOf(req: Request): string {
   const given = req.header('x-request-id');
@@ -24,17 +28,44 @@ function jsonError(res: Response, status: number, code: string, message: string,
   res.status(status).json({ errors: [{ message, extensions: { code, ...(requestId ? { requestId } : {}) } }] });
 }
 
-/** The context function Apollo calls: domain errors become coded GraphQL errors with their HTTP status. */
+/** Outside resolvers Apollo takes the HTTP status from the error itself: domain errors become coded GraphQL errors. */
+function asGraphQLError(error: unknown): unknown {
+  if (!(error instanceof DomainError)) return error;
+  return new GraphQLError(error.message, {
+    extensions: { code: error.code, ...error.extensions(), http: { status: error.httpStatus } },
+  });
+}
+
+/** The context function Apollo calls. */
 async function contextFor(deps: AppDependencies, req: Request, requestId: string): Promise<RequestContext> {
   const scope = requestScope.getStore()!;
   try {
     return await createRequestContext(deps, req.header('authorization'), requestId, scope.log);
   } catch (error) {
-    if (error instanceof DomainError) {
-      throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: error.httpStatus } } });
-    }
-    throw error;
+    throw asGraphQLError(error);
   }
+}
+
+/** Refuses an operation past the depth or cost limit once it is parsed and validated, before any resolver runs. */
+const operationLimits: ApolloServerPlugin<RequestContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ schema, document, operation, request }) {
+        if (!operation) return; // GraphQL itself reports an operation name that names nothing.
+        try {
+          assertWithinLimits(schema, document, operation, request.variables);
+        } catch (error) {
+          throw asGraphQLError(error);
+        }
+      },
+    };
+  },
+};
+
+/** Apollo logs through one logger; this one writes with the current request's id when there is one. */
+function requestAwareLogger(log: Logger) {
+  const at = (level: 'debug' | 'info' | 'warn' | 'error') => (message: unknown) => (requestScope.getStore()?.log ?? log)[level](message);
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
 /**
@@ -93,10 +124,11 @@ export async function createApp(deps: AppDependencies, options: AppOptions) {
     formatError,
     includeStacktraceInErrorResponses: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer }),
+      ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer, stopGracePeriodMillis: DRAIN_TIMEOUT_MS }),
       config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
+      operationLimits,
     ],
-    logger: log,
+    logger: requestAwareLogger(log),
     stopOnTerminationSignals: false,
   });
   await apollo.start();
@@ -163,10 +195,12 @@ export async function createApp(deps: AppDependencies, options: AppOptions) {
   app.use((_req, res) => jsonError(res, 404, 'NOT_FOUND', 'No such route'));
 
   // Body-parser failures and anything unexpected: JSON, coded, no stack.
-  app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+  app.use((error: Error & { status?: number; type?: string; expose?: boolean }, _req: Request, res: Response, _next: NextFunction) => {
     const scope = requestScope.getStore();
     if (error.type === 'entity.too.large') return jsonError(res, 413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${MAX_BODY}`);
     if (error.type === 'entity.parse.failed') return jsonError(res, 400, 'BAD_REQUEST', 'The request body is not valid JSON');
+    // The body parser's other refusals (unknown content encoding or charset, aborted upload) are safe to tell.
+    if (error.expose && error.status !== undefined && error.status < 500) return jsonError(res, error.status, 'BAD_REQUEST', error.message);
     scope?.log.error({ err: error }, 'request failed');
     jsonError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error', scope?.requestId);
   });

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { createLogger } from '../../src/logger';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../src/db/data-source';
 import { RequestTransaction } from '../../src/db/request-transaction';
@@ -29,7 +30,7 @@ export async function countRows(sql: string, params: unknown[] = []): Promise<nu
 
 /** The application's own pool on DATABASE_URL, for tests that drive request transactions directly. */
 export function openDataSource(): Promise<DataSource> {
-  return createDataSource(process.env.DATABASE_URL!, { dbPoolMax: 2 }).initialize();
+  return createDataSource(process.env.DATABASE_URL!, { dbPoolMax: 2 }, createLogger('silent')).initialize();
 }
 
 export const TEST_TRANSACTION_LIMITS = { statementTimeoutMs: 10_000 };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { signToken, type Role } from '../../src/auth/token';
 import { loadConfig, type Config } from '../../src/config';
+import type { DestinationStream } from 'pino';
 import { createLogger } from '../../src/logger';
 import { startServer, type RunningServer } from '../../src/server';
 
@@ -38,6 +39,13 @@ export function expectError(response: GraphQLResponse, code: string, field?: str
   return error.message;
 }
 
+export interface TestServerOptions {
+  /** Where the server's JSON log lines go (set `logLevel` too: tests log nothing by default). */
+  logDestination?: DestinationStream;
+  /** Another database than the shared test database (outage tests bring their own). */
+  databaseUrl?: string;
+}
+
 /** The real server on a free port, talking to the test database, reached over HTTP. */
 export class TestServer {
   private constructor(
@@ -45,9 +53,10 @@ export class TestServer {
     readonly config: Config,
   ) {}
 
-  static async start(overrides: Partial<Config> = {}): Promise<TestServer> {
+  static async start(overrides: Partial<Config> = {}, options: TestServerOptions = {}): Promise<TestServer> {
     const config = testConfig(overrides);
-    const server = await startServer(config, process.env.DATABASE_URL!, createLogger(config.logLevel));
+    const log = createLogger(config.logLevel, options.logDestination);
+    const server = await startServer(config, options.databaseUrl ?? process.env.DATABASE_URL!, log);
     return new TestServer(server, config);
   }
 
