@@ -17,6 +17,7 @@ export class RequestTransaction {
   statementCount = 0;
   private finished = false;
   private savepoints = 0;
+  private pending: Promise<unknown> = Promise.resolve();
 
   private constructor(private readonly runner: QueryRunner) {}
 
@@ -45,8 +46,12 @@ export class RequestTransaction {
   async query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> {
     if (this.finished) throw new Error('query after the request transaction finished');
     this.statementCount += 1;
-    // The structured form: plain query() answers UPDATE/DELETE with [rows, count] instead of rows.
-    return (await this.runner.query(sql, params, true)).records as T[];
+    // Resolvers run side by side but share one connection: statements go one after another
+    // (pg deprecates overlapping queries on a client). The structured form is used because plain
+    // query() answers UPDATE/DELETE with [rows, count] instead of rows.
+    const run = this.pending.then(() => this.runner.query(sql, params, true));
+    this.pending = run.catch(() => undefined);
+    return (await run).records as T[];
   }
 
   /** Runs `work` so that its failure undoes exactly its own writes (one mutation of several). */
