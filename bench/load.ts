@@ -11,11 +11,52 @@ import { projectRoot } from '../src/paths';
 import { checkConsistency, percentile, prepareWorkload, runWorkload } from './workload';
 
 /**
- * `npm run load -- --duration 60 --clients 32`: the mixed workload of test/workload.test.ts for
- * longer, against the built server in production mode, then the consistency verdict.
- * Uses DATABASE_URL when set (its tables get a new organization), else an embedded PostgreSQL.
+ * `npm run load -- --duration 60 --clients 32 [--pgbouncer]`: the mixed workload of
+ * test/workload.test.ts for longer, against the built server in production mode, then the
+ * consistency verdict. Uses DATABASE_URL when set (its tables get a new organization), else an
+ * embedded PostgreSQL. With --pgbouncer the server reaches PostgreSQL through a PgBouncer in
+ * transaction pooling mode (Debian package `pgbouncer`), proving that nothing outlives a transaction.
  */
 const SECRET = 'load-test-secret';
+
+/** Starts PgBouncer (transaction pooling) in front of `databaseUrl`; returns the URL through it. */
+async function startPgBouncer(databaseUrl: string, workDir: string): Promise<{ url: string; process: ChildProcess }> {
+  const target = new URL(databaseUrl);
+  const port = 6500 + Math.floor(Math.random() * 400);
+  const user = decodeURIComponent(target.username || 'postgres');
+  const password = decodeURIComponent(target.password);
+  const dir = path.join(workDir, 'pgbouncer');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'userlist.txt'), `"${user}" "${password}"\n`);
+  fs.writeFileSync(
+    path.join(dir, 'pgbouncer.ini'),
+    [
+      '[databases]',
+      `* = host=${target.hostname} port=${target.port || 5432}`,
+      '[pgbouncer]',
+      'listen_addr = 127.0.0.1',
+      `listen_port = ${port}`,
+      'unix_socket_dir =',
+      'auth_type = trust',
+      `auth_file = ${path.join(dir, 'userlist.txt')}`,
+      'pool_mode = transaction',
+      'default_pool_size = 8',
+      'max_client_conn = 500',
+      'ignore_startup_parameters = extra_float_digits,options',
+      '',
+    ].join('\n'),
+  );
+  // PgBouncer refuses to run as root: it switches to the postgres user, which must read its files.
+  for (const entry of [workDir, dir, ...fs.readdirSync(dir).map((file) => path.join(dir, file))]) fs.chmodSync(entry, 0o755);
+  const args = [...(os.userInfo().uid === 0 ? ['-u', 'postgres'] : []), path.join(dir, 'pgbouncer.ini')];
+  const bouncer = spawn('pgbouncer', args, { stdio: 'ignore' });
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  if (bouncer.exitCode !== null) throw new Error(`pgbouncer exited with ${bouncer.exitCode}`);
+  const through = new URL(databaseUrl);
+  through.hostname = '127.0.0.1';
+  through.port = String(port);
+  return { url: through.toString(), process: bouncer };
+}
 
 async function waitForHealth(url: string, server: ChildProcess): Promise<void> {
   for (let attempt = 0; attempt < 100; attempt++) {
@@ -31,7 +72,9 @@ async function waitForHealth(url: string, server: ChildProcess): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { duration: { type: 'string', default: '60' }, clients: { type: 'string', default: '32' } } });
+  const { values } = parseArgs({
+    options: { duration: { type: 'string', default: '60' }, clients: { type: 'string', default: '32' }, pgbouncer: { type: 'boolean', default: false } },
+  });
   const durationMs = Number(values.duration) * 1000;
   const clients = Number(values.clients);
   if (!(durationMs > 0) || !(clients > 0)) throw new Error('--duration (seconds) and --clients must be positive numbers');
@@ -43,17 +86,19 @@ async function main(): Promise<void> {
     embedded = await startEmbeddedPostgres(dataDir, log);
     databaseUrl = embedded.url;
   }
+  // Migrations take a session-level advisory lock: they go to PostgreSQL directly, never through PgBouncer.
   await migrate(databaseUrl, log);
+  const bouncer = values.pgbouncer ? await startPgBouncer(databaseUrl, dataDir) : undefined;
   const port = 4600 + Math.floor(Math.random() * 300);
   const url = `http://127.0.0.1:${port}`;
   const server = spawn(process.execPath, [path.join(projectRoot(), 'dist', 'src', 'main.js')], {
-    env: { ...process.env, NODE_ENV: 'production', JWT_SECRET: SECRET, DATABASE_URL: databaseUrl, PORT: String(port), LOG_LEVEL: 'warn', MIGRATE_ON_START: 'false' },
+    env: { ...process.env, NODE_ENV: 'production', JWT_SECRET: SECRET, DATABASE_URL: bouncer?.url ?? databaseUrl, PORT: String(port), LOG_LEVEL: 'warn', MIGRATE_ON_START: 'false' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   try {
     await waitForHealth(url, server);
     const fixture = await prepareWorkload(url, (claims) => signToken(claims, { jwtSecret: SECRET }), clients);
-    console.log(`running ${clients} clients for ${durationMs / 1000} s against ${url}`);
+    console.log(`running ${clients} clients for ${durationMs / 1000} s against ${url}${bouncer ? ' (through PgBouncer, transaction pooling)' : ''}`);
     const report = await runWorkload(fixture, { clients, durationMs });
     const sorted = [...report.latenciesMs].sort((a, b) => a - b);
     const problems = await checkConsistency(databaseUrl, fixture, report);
@@ -65,6 +110,7 @@ async function main(): Promise<void> {
   } finally {
     server.kill('SIGTERM');
     await new Promise((resolve) => server.once('exit', resolve));
+    bouncer?.process.kill('SIGTERM');
     await embedded?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
