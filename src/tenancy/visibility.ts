@@ -70,7 +70,9 @@ export function originSql(scope: TenantScope, alias: string, origins: Origin[], 
   const parts = origins.map((origin) => {
     if (origin === 'OWN') return `${alias}.owner_tenant_id = ${params.add(scope.tenantId)}`;
     if (origin === 'CENTRAL') {
-      return scope.centralTenantId === null ? 'false' : `${alias}.owner_tenant_id = ${params.add(scope.centralTenantId)}`;
+      // To the central itself its rows are OWN, as originOf says: no row is CENTRAL.
+      if (scope.centralTenantId === null || scope.centralTenantId === scope.tenantId) return 'false';
+      return `${alias}.owner_tenant_id = ${params.add(scope.centralTenantId)}`;
     }
     const others = [scope.tenantId, scope.centralTenantId].filter((id): id is string => id !== null);
     return `${alias}.owner_tenant_id <> ALL(${params.add(others)}::uuid[])`;
