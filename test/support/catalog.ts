@@ -57,3 +57,21 @@ export async function addItems(server: TestServer, token: string, packageId: str
 export async function getPackage(server: TestServer, token: string, id: string): Promise<any> {
   return (await server.ok(`query($id: ID!) { package(id: $id) { ${PACKAGE_FIELDS} } }`, { id }, token)).package;
 }
+
+export async function setServiceActive(server: TestServer, token: string, id: string, active: boolean): Promise<any> {
+  const data = await server.ok(
+    `mutation($id: ID!, $active: Boolean!) { setServiceActive(id: $id, active: $active) { ${SERVICE_FIELDS} } }`,
+    { id, active },
+    token,
+  );
+  return data.setServiceActive;
+}
+
+export async function setPackageActive(server: TestServer, token: string, id: string, active: boolean): Promise<any> {
+  const data = await server.ok(
+    `mutation($id: ID!, $active: Boolean!) { setPackageActive(id: $id, active: $active) { ${PACKAGE_FIELDS} } }`,
+    { id, active },
+    token,
+  );
+  return data.setPackageActive;
+}
