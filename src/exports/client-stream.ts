@@ -7,9 +7,11 @@ export class ClientGoneError extends Error {
   }
 }
 
+/** Node's own codes for a response closed under a writer (a pipeline, `finished`, a write). */
+const CLOSED_RESPONSE = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ERR_STREAM_DESTROYED']);
+
 export function isClientGone(error: unknown): boolean {
-  // A pipeline whose destination closed early rejects with ERR_STREAM_PREMATURE_CLOSE.
-  return error instanceof ClientGoneError || (error as NodeJS.ErrnoException | null)?.code === 'ERR_STREAM_PREMATURE_CLOSE';
+  return error instanceof ClientGoneError || CLOSED_RESPONSE.has((error as NodeJS.ErrnoException | null)?.code ?? '');
 }
 
 /** Resolves once `out` has passed on what it holds (backpressure); rejects when the client went away. */

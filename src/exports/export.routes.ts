@@ -1,4 +1,5 @@
 import type { Express, RequestHandler, Response } from 'express';
+import type { RequestTransaction } from '../db/request-transaction';
 import { DomainError, type ErrorCode } from '../errors';
 import { createRequestContext, type AppDependencies, type RequestContext } from '../graphql/context';
 import { requestScope } from '../http/request-scope';
@@ -39,6 +40,16 @@ function answerError(res: Response, error: unknown, log: Logger, requestId: stri
   res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }] });
 }
 
+/**
+ * Commits once the last page has been read, before the file's tail is flushed and the response
+ * ends: the connection goes back to the pool while a slow client is still downloading, and a
+ * shutdown (which waits for open responses) never cuts the commit short.
+ */
+async function* committedAfterLastPage<T>(pages: AsyncIterable<T>, tx: RequestTransaction): AsyncGenerator<T> {
+  yield* pages;
+  await tx.commit();
+}
+
 /** Reads the first page before anything is sent, so that a failure there still gets a JSON answer. */
 async function withFirstPageRead<T>(pages: AsyncGenerator<T>): Promise<AsyncIterable<T>> {
   const first = await pages.next();
@@ -69,14 +80,13 @@ function exportPackages(deps: AppDependencies, format: Format): RequestHandler {
     try {
       const scope = requireTenant(ctx.viewer);
       const labels = new PackageLabels(request.language, scope.currency);
-      const pages = await withFirstPageRead(exportedPackagePages(ctx, request.filter));
+      const pages = await withFirstPageRead(committedAfterLastPage(exportedPackagePages(ctx, request.filter), ctx.tx));
       res.status(200);
       res.setHeader('content-type', CONTENT_TYPES[format]);
       res.setHeader('content-disposition', `attachment; filename="${labels.fileName(format)}"`);
       res.setHeader('cache-control', 'no-store');
       if (format === 'csv') await writePackagesCsv(pages, res, labels, request.delimiter);
       else await writePackagesXlsx(pages, res, labels);
-      await ctx.tx.commit();
       log.info({ format, statements: ctx.tx.statementCount }, 'packages exported');
     } catch (error) {
       if (!res.headersSent && !res.destroyed) {

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
 import { drained } from './client-stream';
 import { PACKAGE_COLUMNS, type PackageColumn, type PackageLabels } from './package-columns';
@@ -53,5 +54,6 @@ export async function writePackagesXlsx(pages: AsyncIterable<ExportedPackage[]>,
     await drained(out);
   }
   sheet.commit();
-  await workbook.commit();
+  // The writer waits for the response to finish, which never comes if the client leaves now.
+  await Promise.all([workbook.commit(), finished(out)]);
 }
