@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ConfigError, type Config } from './config';
 import { createDataSource } from './db/data-source';
 import { migrate } from './db/migrate';
+import { exportRoutes } from './exports/export.routes';
 import { createApp } from './http/app';
 import { createSchema } from './graphql/schema';
 import type { Logger } from './logger';
@@ -21,7 +22,7 @@ export async function startServer(config: Config, databaseUrl: string, log: Logg
   await dataSource.initialize();
   const httpServer = http.createServer();
   const deps = { config, dataSource, log };
-  const { app, apollo } = await createApp(deps, { schema: await createSchema(), httpServer });
+  const { app, apollo } = await createApp(deps, { schema: await createSchema(), httpServer, routes: exportRoutes(deps) });
   httpServer.on('request', app);
   await new Promise<void>((resolve, reject) => {
     // Taken port, address not on this machine, privileged port: the operator's settings to fix.

@@ -65,6 +65,28 @@ export function pageRequest(first: number | null | undefined, after: string | nu
   return { first: size, after: after ? decodeCursor(after, key, direction) : null, direction };
 }
 
+/**
+ * Every row of a keyset list, `size` rows per read, in order: for readers inside the server (exports)
+ * that walk all pages with bigger pages than clients may ask for. A page is read only when the
+ * previous one has been taken, so callers that apply backpressure hold one page at a time.
+ */
+export async function* eachPage<T extends { id: string }>(
+  size: number,
+  direction: SortDirection,
+  read: (page: PageRequest) => Promise<{ node: T; sortValue: string }[]>,
+): AsyncGenerator<T[]> {
+  let after: PageRequest['after'] = null;
+  for (;;) {
+    const rows = await read({ first: size, after, direction });
+    const page = rows.slice(0, size);
+    if (page.length > 0) yield page.map((row) => row.node);
+    // `read` fetches one row more than the page when there is a next page (see pageSql).
+    if (rows.length <= size) return;
+    const last = page[page.length - 1];
+    after = { value: last.sortValue, id: last.node.id };
+  }
+}
+
 /** A cursor of one ordering never positions another: ASC and DESC, lists and fields all differ. */
 function orderingOf(key: SortKey, direction: SortDirection): string {
   return `${key.field} ${direction}`;

@@ -2,7 +2,9 @@ import { isUuid } from '../../auth/token';
 import { isUniqueViolation } from '../../db/errors';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../errors';
 import type { RequestContext } from '../../graphql/context';
+import { priceLine, sumLines } from '../../pricing/lines';
 import type { ChartedItem } from '../../pricing/odontogram';
+import type { Totals } from '../../pricing/pricing.types';
 import { canAddItems, canChangeItem, canChangeRow } from '../../tenancy/permissions';
 import { requireTenant, requireTenantAdmin, type TenantScope, type Viewer } from '../../tenancy/viewer';
 import { canSee, canSeeItem } from '../../tenancy/visibility';
@@ -38,6 +40,11 @@ export function countedItems(items: store.ItemWithService[]): ChartedItem[] {
       taxRate: service.taxRate,
       odontogramScope: service.odontogramScope,
     }));
+}
+
+/** A package's totals over the items the viewer sees: its counted items priced line by line, then summed. */
+export function packageTotals(items: store.ItemWithService[]): Totals {
+  return sumLines(countedItems(items).map((item) => priceLine(item.unitPrice, item.taxRate, item.quantity)));
 }
 
 /** The package to change, locked; unseen is NOT_FOUND, seen but not permitted is FORBIDDEN. */

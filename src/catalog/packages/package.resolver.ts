@@ -81,8 +81,7 @@ export class PackageResolver {
 
   @FieldResolver(() => Totals, { description: 'Over the items the viewer may see.' })
   async totals(@Root() pkg: Package, @Ctx() ctx: RequestContext): Promise<Totals> {
-    const counted = operations.countedItems(await operations.visibleItems(ctx, pkg));
-    return sumLines(counted.map((item) => priceLine(item.unitPrice, item.taxRate, item.quantity)));
+    return operations.packageTotals(await operations.visibleItems(ctx, pkg));
   }
 
   @FieldResolver(() => Boolean, { description: "Rename, describe, share: owner's administrators only." })

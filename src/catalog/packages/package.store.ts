@@ -180,12 +180,15 @@ export async function findVisibleItems(
 ): Promise<ItemWithService[]> {
   const params = new SqlParams();
   const organization = params.add(scope.organizationId);
+  const ids = params.add(packageIds);
+  // The planner does not carry `= ANY` across the join: said for both tables, packages are reached
+  // by their key instead of a scan of the organization's packages.
   const rows = await tx.query(
     `SELECT ${ITEM_COLUMNS}, ${serviceColumns('s', 'service_')}
        FROM package_items i
        JOIN packages p ON p.organization_id = i.organization_id AND p.id = i.package_id
        JOIN services s ON s.organization_id = i.organization_id AND s.id = i.service_id
-      WHERE i.organization_id = ${organization} AND i.package_id = ANY(${params.add(packageIds)}::uuid[])
+      WHERE i.organization_id = ${organization} AND i.package_id = ANY(${ids}::uuid[]) AND p.id = ANY(${ids}::uuid[])
         AND ${visibleItemSql(scope, 'i', 'p', 's', params)}
       ORDER BY i.package_id, i.position`,
     params.values,
