@@ -27,8 +27,8 @@ interface Download {
   body: Buffer;
 }
 
-const SPANISH_HEADERS = ['Nombre', 'Estado', 'Propietario', 'Origen', 'Nº de servicios', 'Subtotal (EUR)', 'Impuestos (EUR)', 'Total (EUR)', 'Actualizado (UTC)'];
-const ENGLISH_HEADERS = ['Name', 'Status', 'Owner', 'Origin', 'Items', 'Subtotal (EUR)', 'Tax (EUR)', 'Total (EUR)', 'Updated at (UTC)'];
+const SPANISH_HEADERS = ['Nombre', 'Estado', 'Clínica propietaria', 'Origen', 'Nº de servicios', 'Subtotal', 'Impuestos', 'Total', 'Actualizado'];
+const ENGLISH_HEADERS = ['Name', 'Status', 'Owner tenant', 'Origin', 'Number of items', 'Subtotal', 'Tax', 'Total', 'Updated at'];
 const SPANISH_ORIGINS: Record<string, string> = { OWN: 'Propio', CENTRAL: 'Central', OTHER_CLINIC: 'Otra clínica' };
 
 const centralName = (chain: Chain) => chain.organization.tenants.find((tenant) => tenant.kind === 'CENTRAL')!.name;

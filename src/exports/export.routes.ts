@@ -78,8 +78,9 @@ function exportPackages(deps: AppDependencies, format: Format): RequestHandler {
       return answerError(res, error, log, requestId);
     }
     try {
-      const scope = requireTenant(ctx.viewer);
-      const labels = new PackageLabels(request.language, scope.currency);
+      // Platform administrators see no catalogue.
+      requireTenant(ctx.viewer);
+      const labels = new PackageLabels(request.language);
       const pages = await withFirstPageRead(committedAfterLastPage(exportedPackagePages(ctx, request.filter), ctx.tx));
       res.status(200);
       res.setHeader('content-type', CONTENT_TYPES[format]);

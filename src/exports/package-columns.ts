@@ -8,9 +8,6 @@ export type ExportLanguage = (typeof EXPORT_LANGUAGES)[number];
 export const PACKAGE_COLUMNS = ['name', 'status', 'owner', 'origin', 'itemCount', 'subtotal', 'tax', 'total', 'updatedAt'] as const;
 export type PackageColumn = (typeof PACKAGE_COLUMNS)[number];
 
-/** Money columns: their headers name the organization's currency. */
-const MONEY_COLUMNS: readonly PackageColumn[] = ['subtotal', 'tax', 'total'];
-
 interface Words {
   /** The file's name without extension, and the sheet's name. */
   file: string;
@@ -29,13 +26,13 @@ const WORDS: Record<ExportLanguage, Words> = {
     headers: {
       name: 'Nombre',
       status: 'Estado',
-      owner: 'Propietario',
+      owner: 'Clínica propietaria',
       origin: 'Origen',
       itemCount: 'Nº de servicios',
       subtotal: 'Subtotal',
       tax: 'Impuestos',
       total: 'Total',
-      updatedAt: 'Actualizado (UTC)',
+      updatedAt: 'Actualizado',
     },
     active: 'Activo',
     inactive: 'Desactivado',
@@ -47,13 +44,13 @@ const WORDS: Record<ExportLanguage, Words> = {
     headers: {
       name: 'Name',
       status: 'Status',
-      owner: 'Owner',
+      owner: 'Owner tenant',
       origin: 'Origin',
-      itemCount: 'Items',
+      itemCount: 'Number of items',
       subtotal: 'Subtotal',
       tax: 'Tax',
       total: 'Total',
-      updatedAt: 'Updated at (UTC)',
+      updatedAt: 'Updated at',
     },
     active: 'Active',
     inactive: 'Inactive',
@@ -78,10 +75,7 @@ export interface PackageCells {
 export class PackageLabels {
   private readonly words: Words;
 
-  constructor(
-    language: ExportLanguage,
-    private readonly currency: string,
-  ) {
+  constructor(language: ExportLanguage) {
     this.words = WORDS[language];
   }
 
@@ -93,9 +87,9 @@ export class PackageLabels {
     return this.words.sheet;
   }
 
+  /** The words of api.md's columns; amounts are in the organization's currency, dates in UTC. */
   header(column: PackageColumn): string {
-    const header = this.words.headers[column];
-    return MONEY_COLUMNS.includes(column) ? `${header} (${this.currency})` : header;
+    return this.words.headers[column];
   }
 
   cells(row: ExportedPackage): PackageCells {
