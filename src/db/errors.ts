@@ -8,3 +8,13 @@ export function sqlState(error: unknown): string | undefined {
 export function isUniqueViolation(error: unknown): boolean {
   return sqlState(error) === '23505';
 }
+
+/** Runs `work`; a unique violation (a taken name or code, found up front or under a race) becomes `conflict`. */
+export async function conflictWhenTaken<T>(conflict: Error, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw conflict;
+    throw error;
+  }
+}

@@ -22,3 +22,34 @@ export class PageInfo {
   @Field(() => String, { nullable: true })
   endCursor: string | null;
 }
+
+type NodeClass<T> = new () => T;
+
+/** `<Node>Edge` of a keyset list: a node and its opaque cursor. */
+export function EdgeOf<T extends object>(Node: NodeClass<T>) {
+  @ObjectType()
+  abstract class Edge {
+    @Field()
+    cursor: string;
+
+    @Field(() => Node)
+    node: T;
+  }
+  return Edge;
+}
+
+/** `<Node>Connection`: one page of a keyset list; `totalCount` is resolved by each list, only when asked. */
+export function ConnectionOf<T extends object, E extends object>(Node: NodeClass<T>, Edge: NodeClass<E>) {
+  @ObjectType()
+  abstract class Connection {
+    @Field(() => [Edge])
+    edges: E[];
+
+    @Field(() => [Node])
+    nodes: T[];
+
+    @Field(() => PageInfo)
+    pageInfo: PageInfo;
+  }
+  return Connection;
+}

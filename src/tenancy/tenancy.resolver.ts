@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
 import { isUuid } from '../auth/token';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../errors';
-import { isUniqueViolation } from '../db/errors';
+import { conflictWhenTaken } from '../db/errors';
 import { Atomic } from '../graphql/atomic';
 import type { RequestContext } from '../graphql/context';
 import { currencyCode, requiredName } from '../validation';
@@ -16,15 +16,8 @@ import {
 import { ClinicSharingEnum, Organization, ProvisionOrganizationInput, Tenant, ViewerInfo } from './tenancy.types';
 import { requirePlatformAdmin, requireTenant, type ClinicSharing } from './viewer';
 
-/** A duplicate tenant name within one organization is a conflict, as duplicate catalogue names are. */
-async function uniqueTenantName<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new ConflictError('A tenant with that name already exists in the organization', 'name');
-    throw error;
-  }
-}
+const uniqueTenantName = <T>(work: () => Promise<T>): Promise<T> =>
+  conflictWhenTaken(new ConflictError('A tenant with that name already exists in the organization', 'name'), work);
 
 @Resolver(() => Organization)
 export class OrganizationResolver {

@@ -1,5 +1,5 @@
 import { isUuid } from '../../auth/token';
-import { isUniqueViolation } from '../../db/errors';
+import { conflictWhenTaken } from '../../db/errors';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../errors';
 import type { RequestContext } from '../../graphql/context';
 import { priceLine, sumLines } from '../../pricing/lines';
@@ -63,15 +63,8 @@ async function packageToChange(
 
 const OWNER_ONLY = "Only the owner's administrators can change this package";
 
-/** A taken name is a conflict, whether the unique index finds it up front or under a race. */
-async function uniqueName<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new ConflictError('Another package of this tenant already has that name', 'name');
-    throw error;
-  }
-}
+const uniqueName = <T>(work: () => Promise<T>): Promise<T> =>
+  conflictWhenTaken(new ConflictError('Another package of this tenant already has that name', 'name'), work);
 
 /** One item to add, with the input field its quantity is reported under when it cannot be added. */
 interface ItemToAdd {

@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { PageInfo, SortDirectionEnum, StatusFilterEnum, type SortDirection, type StatusFilter } from '../../graphql/common.types';
+import { ConnectionOf, EdgeOf, SortDirectionEnum, StatusFilterEnum, type SortDirection, type StatusFilter } from '../../graphql/common.types';
 import { OriginEnum } from '../../tenancy/tenancy.types';
 import type { Origin } from '../../tenancy/visibility';
 
@@ -55,25 +55,10 @@ export class PackageItem {
 }
 
 @ObjectType()
-export class PackageEdge {
-  @Field()
-  cursor: string;
-
-  @Field(() => Package)
-  node: Package;
-}
+export class PackageEdge extends EdgeOf(Package) {}
 
 @ObjectType()
-export class PackageConnection {
-  @Field(() => [PackageEdge])
-  edges: PackageEdge[];
-
-  @Field(() => [Package])
-  nodes: Package[];
-
-  @Field(() => PageInfo)
-  pageInfo: PageInfo;
-}
+export class PackageConnection extends ConnectionOf(Package, PackageEdge) {}
 
 @InputType()
 export class PackageFilter {

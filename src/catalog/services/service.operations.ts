@@ -1,5 +1,5 @@
 import { isUuid } from '../../auth/token';
-import { isUniqueViolation } from '../../db/errors';
+import { conflictWhenTaken } from '../../db/errors';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors';
 import type { RequestContext } from '../../graphql/context';
 import { canChangeRow } from '../../tenancy/permissions';
@@ -38,15 +38,8 @@ function optionalDuration(minutes: number | null | undefined): number | null {
 const price = (value: string) => decimalInRange('price', value, '0.00', '999999.99');
 const taxRate = (value: string) => decimalInRange('taxRate', value, '0.00', '100.00');
 
-/** A taken code is a conflict, whether found up front or by the unique index under a race. */
-async function uniqueCode<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new ConflictError('Another service of this tenant already has that code', 'code');
-    throw error;
-  }
-}
+const uniqueCode = <T>(work: () => Promise<T>): Promise<T> =>
+  conflictWhenTaken(new ConflictError('Another service of this tenant already has that code', 'code'), work);
 
 export async function createService(ctx: RequestContext, input: CreateServiceInput): Promise<Service> {
   const scope = requireTenantAdmin(ctx.viewer);

@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { PageInfo, SortDirectionEnum, StatusFilterEnum, type SortDirection, type StatusFilter } from '../../graphql/common.types';
+import { ConnectionOf, EdgeOf, SortDirectionEnum, StatusFilterEnum, type SortDirection, type StatusFilter } from '../../graphql/common.types';
 import { DecimalScalar } from '../../graphql/scalars';
 import { OdontogramScopeEnum, type OdontogramScope } from '../../pricing/pricing.types';
 import { OriginEnum } from '../../tenancy/tenancy.types';
@@ -58,25 +58,10 @@ export class Service {
 }
 
 @ObjectType()
-export class ServiceEdge {
-  @Field()
-  cursor: string;
-
-  @Field(() => Service)
-  node: Service;
-}
+export class ServiceEdge extends EdgeOf(Service) {}
 
 @ObjectType()
-export class ServiceConnection {
-  @Field(() => [ServiceEdge])
-  edges: ServiceEdge[];
-
-  @Field(() => [Service])
-  nodes: Service[];
-
-  @Field(() => PageInfo)
-  pageInfo: PageInfo;
-}
+export class ServiceConnection extends ConnectionOf(Service, ServiceEdge) {}
 
 @InputType()
 export class ServiceFilter {
