@@ -8,6 +8,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded
 import { migrate } from '../src/db/migrate';
 import { createLogger } from '../src/logger';
 import { projectRoot } from '../src/paths';
+import { startNode, stopProcess, waitForHealth } from './processes';
 import { checkConsistency, percentile, prepareWorkload, runWorkload } from './workload';
 
 /**
@@ -58,19 +59,6 @@ async function startPgBouncer(databaseUrl: string, workDir: string): Promise<{ u
   return { url: through.toString(), process: bouncer };
 }
 
-async function waitForHealth(url: string, server: ChildProcess): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}`);
-    try {
-      if ((await fetch(`${url}/readyz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error('server did not become ready');
-}
-
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: { duration: { type: 'string', default: '60' }, clients: { type: 'string', default: '32' }, pgbouncer: { type: 'boolean', default: false } },
@@ -91,9 +79,13 @@ async function main(): Promise<void> {
   const bouncer = values.pgbouncer ? await startPgBouncer(databaseUrl, dataDir) : undefined;
   const port = 4600 + Math.floor(Math.random() * 300);
   const url = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, [path.join(projectRoot(), 'dist', 'src', 'main.js')], {
-    env: { ...process.env, NODE_ENV: 'production', JWT_SECRET: SECRET, DATABASE_URL: bouncer?.url ?? databaseUrl, PORT: String(port), LOG_LEVEL: 'warn', MIGRATE_ON_START: 'false' },
-    stdio: ['ignore', 'inherit', 'inherit'],
+  const server = startNode(path.join(projectRoot(), 'dist', 'src', 'main.js'), {
+    NODE_ENV: 'production',
+    JWT_SECRET: SECRET,
+    DATABASE_URL: bouncer?.url ?? databaseUrl,
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    MIGRATE_ON_START: 'false',
   });
   try {
     await waitForHealth(url, server);
@@ -108,8 +100,7 @@ async function main(): Promise<void> {
     console.log(problems.length === 0 ? 'verdict: consistent (no lost increment, no duplicate item, no partial mutation, no 5xx)' : `verdict: INCONSISTENT\n  ${problems.join('\n  ')}`);
     process.exitCode = problems.length === 0 ? 0 : 1;
   } finally {
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.once('exit', resolve));
+    await stopProcess(server);
     bouncer?.process.kill('SIGTERM');
     await embedded?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });

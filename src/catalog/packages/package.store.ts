@@ -172,28 +172,32 @@ function toItem(row: Record<string, unknown>): ItemWithService {
 
 const ITEM_COLUMNS = 'i.id, i.package_id, i.service_id, i.added_by_tenant_id, i.quantity';
 
-/** The items of these packages that the viewer sees, oldest first, with their services. */
-export async function findVisibleItems(
-  tx: RequestTransaction,
-  scope: TenantScope,
-  packageIds: readonly string[],
-): Promise<ItemWithService[]> {
+/** The items of these packages that the viewer sees, oldest first, with their services (one statement for any number of packages). */
+export function visibleItemsQuery(scope: TenantScope, packageIds: readonly string[]): SqlQuery {
   const params = new SqlParams();
   const organization = params.add(scope.organizationId);
   const ids = params.add(packageIds);
   // The planner does not carry `= ANY` across the join: said for both tables, packages are reached
   // by their key instead of a scan of the organization's packages.
-  const rows = await tx.query(
-    `SELECT ${ITEM_COLUMNS}, ${serviceColumns('s', 'service_')}
-       FROM package_items i
-       JOIN packages p ON p.organization_id = i.organization_id AND p.id = i.package_id
-       JOIN services s ON s.organization_id = i.organization_id AND s.id = i.service_id
-      WHERE i.organization_id = ${organization} AND i.package_id = ANY(${ids}::uuid[]) AND p.id = ANY(${ids}::uuid[])
-        AND ${visibleItemSql(scope, 'i', 'p', 's', params)}
-      ORDER BY i.package_id, i.position`,
-    params.values,
-  );
-  return rows.map(toItem);
+  return {
+    sql: `SELECT ${ITEM_COLUMNS}, ${serviceColumns('s', 'service_')}
+            FROM package_items i
+            JOIN packages p ON p.organization_id = i.organization_id AND p.id = i.package_id
+            JOIN services s ON s.organization_id = i.organization_id AND s.id = i.service_id
+           WHERE i.organization_id = ${organization} AND i.package_id = ANY(${ids}::uuid[]) AND p.id = ANY(${ids}::uuid[])
+             AND ${visibleItemSql(scope, 'i', 'p', 's', params)}
+           ORDER BY i.package_id, i.position`,
+    params: params.values,
+  };
+}
+
+export async function findVisibleItems(
+  tx: RequestTransaction,
+  scope: TenantScope,
+  packageIds: readonly string[],
+): Promise<ItemWithService[]> {
+  const { sql, params } = visibleItemsQuery(scope, packageIds);
+  return (await tx.query(sql, params)).map(toItem);
 }
 
 /**

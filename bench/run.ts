@@ -1,0 +1,342 @@
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { Client } from 'pg';
+import { signToken } from '../src/auth/token';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded';
+import { migrate } from '../src/db/migrate';
+import { createLogger } from '../src/logger';
+import { projectRoot } from '../src/paths';
+import { addPackages, DEFAULT_SIZE, generateChain, generateNoise, SMALL_SIZE, vacuumAnalyze, type Chain, type DatasetSize } from './dataset';
+import { explainPlans, type ExplainedPlan } from './explain';
+import { memoryOf, resetPeak, startNode, stopProcess, waitForHealth } from './processes';
+import { packageDetail, packageSearch, packageTable, serviceSearch, writeMix, type Sequence } from './operations';
+import { renderReport, type BenchResults, type ExportResult, type OperationResult } from './report';
+
+/**
+ * `npm run bench [-- --small] [--connections 16] [--duration 10] [--repetitions 3] [--pool 4] [--keep]`
+ *
+ * Generates the data set into a fresh database (on DATABASE_URL's server, or an embedded
+ * PostgreSQL), starts the built server (production mode, warn logs) and the floor (bench/floor.ts)
+ * as child processes, and times each operation with autocannon: a warm-up, then several
+ * repetitions, the median reported. Writes bench/results.json and bench/results.md and prints
+ * the table.
+ */
+
+const SECRET = 'bench-secret';
+
+interface Options {
+  small: boolean;
+  connections: number;
+  durationS: number;
+  warmupS: number;
+  repetitions: number;
+  pool: number;
+  keep: boolean;
+}
+
+function options(): Options {
+  const { values } = parseArgs({
+    options: {
+      small: { type: 'boolean', default: false },
+      connections: { type: 'string', default: '16' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      repetitions: { type: 'string', default: '3' },
+      pool: { type: 'string', default: '4' },
+      keep: { type: 'boolean', default: false },
+    },
+  });
+  const small = values.small!;
+  const parsed = {
+    small,
+    connections: Number(values.connections),
+    durationS: Number(values.duration ?? (small ? 3 : 10)),
+    warmupS: Number(values.warmup ?? (small ? 2 : 3)),
+    repetitions: Number(values.repetitions),
+    pool: Number(values.pool),
+    keep: values.keep!,
+  };
+  for (const [name, value] of Object.entries(parsed)) {
+    if (typeof value === 'number' && !(value > 0)) throw new Error(`--${name} must be a positive number`);
+  }
+  return parsed;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+const log = (message: string) => process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+
+/** A fresh database on the server of `baseUrl`, named for this run. */
+async function createDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `clinic_catalog_bench_${Date.now().toString(36)}`;
+  const admin = new URL(baseUrl);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const dropper = new Client({ connectionString: admin.toString() });
+      await dropper.connect();
+      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropper.end();
+    },
+  };
+}
+
+interface Target {
+  url: string;
+  process: ChildProcess;
+}
+
+/** One operation against one target: warm-up, then `repetitions` runs; medians of the figures, peak RSS over all. */
+async function measure(name: string, target: Target, token: string, sequence: Sequence, opts: Options): Promise<OperationResult> {
+  const stats = { responses: 0, statements: 0, bytes: 0, failures: 0, firstFailure: '' };
+  const counted: Sequence = sequence.map((request) => ({
+    ...request,
+    onResponse: (status, body, context, headers) => {
+      const statements = Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === 'x-sql-statements')?.[1];
+      stats.responses += 1;
+      stats.statements += Number(statements ?? NaN);
+      stats.bytes += Buffer.byteLength(body);
+      if (status !== 200 || body.startsWith('{"errors"') || body.includes('"errors":[')) {
+        stats.failures += 1;
+        stats.firstFailure ||= `${status} ${body.slice(0, 300)}`;
+      }
+      if (typeof request.onResponse === 'function') request.onResponse(status, body, context, headers);
+    },
+  }));
+  const run = (durationS: number) =>
+    autocannon({
+      url: target.url,
+      connections: opts.connections,
+      duration: durationS,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      requests: counted,
+    });
+  await run(opts.warmupS);
+  const pid = target.process.pid!;
+  const peakResettable = resetPeak(pid);
+  let sampledPeak = memoryOf(pid).rssMb;
+  const sampler = setInterval(() => (sampledPeak = Math.max(sampledPeak, memoryOf(pid).rssMb)), 100);
+  const runs: autocannon.Result[] = [];
+  Object.assign(stats, { responses: 0, statements: 0, bytes: 0 });
+  try {
+    for (let repetition = 0; repetition < opts.repetitions; repetition++) runs.push(await run(opts.durationS));
+  } finally {
+    clearInterval(sampler);
+  }
+  const peakRssMb = peakResettable ? Math.max(memoryOf(pid).peakMb, sampledPeak) : sampledPeak;
+  if (stats.failures > 0) log(`  ${name}: ${stats.failures} failed responses, e.g. ${stats.firstFailure}`);
+  const errors = runs.reduce((sum, result) => sum + result.errors + result.non2xx, 0);
+  const result: OperationResult = {
+    name,
+    requestsPerSecond: median(runs.map((result) => result.requests.total / result.duration)),
+    p50Ms: median(runs.map((result) => result.latency.p50)),
+    p99Ms: median(runs.map((result) => result.latency.p99)),
+    statementsPerRequest: stats.statements / stats.responses,
+    bytesPerResponse: stats.bytes / stats.responses,
+    peakRssMb,
+    requests: runs.reduce((sum, result) => sum + result.requests.total, 0),
+    failures: stats.failures + errors,
+    repetitions: runs.map((result) => ({
+      requestsPerSecond: result.requests.total / result.duration,
+      p50Ms: result.latency.p50,
+      p99Ms: result.latency.p99,
+    })),
+  };
+  log(
+    `  ${name}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ` +
+      `${result.statementsPerRequest.toFixed(1)} statements, ${(result.bytesPerResponse / 1024).toFixed(1)} KiB, peak RSS ${result.peakRssMb.toFixed(0)} MB`,
+  );
+  return result;
+}
+
+async function graphql(url: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<any> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: any; errors?: unknown };
+  if (body.errors || !body.data) throw new Error(`probe failed: ${JSON.stringify(body).slice(0, 500)}`);
+  return body;
+}
+
+/** Downloads an export without keeping it, timing it and sampling the server's memory. */
+async function measureExport(format: 'csv' | 'xlsx', server: Target, token: string): Promise<ExportResult> {
+  const pid = server.process.pid!;
+  const before = memoryOf(pid).rssMb;
+  resetPeak(pid);
+  let peak = before;
+  const sampler = setInterval(() => (peak = Math.max(peak, memoryOf(pid).rssMb)), 20);
+  const started = performance.now();
+  let bytes = 0;
+  let rows = 0;
+  try {
+    const response = await fetch(`${server.url}/exports/packages.${format}`, { headers: { authorization: `Bearer ${token}` } });
+    if (!response.ok || !response.body) throw new Error(`export ${format} answered ${response.status}`);
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      bytes += chunk.byteLength;
+      if (format === 'csv') for (const byte of chunk) if (byte === 10) rows += 1;
+    }
+  } finally {
+    clearInterval(sampler);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  peak = Math.max(peak, memoryOf(pid).peakMb);
+  const result: ExportResult = {
+    format,
+    seconds,
+    bytes,
+    rows: format === 'csv' ? rows - 1 : null,
+    rssBeforeMb: before,
+    peakRssMb: peak,
+    rssGrowthMb: peak - before,
+  };
+  log(`  export ${format}: ${seconds.toFixed(2)} s, ${(bytes / 1048576).toFixed(1)} MiB, RSS ${before.toFixed(0)} -> peak ${peak.toFixed(0)} MB`);
+  return result;
+}
+
+async function machine(databaseUrl: string): Promise<BenchResults['machine']> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  const [row] = (await client.query<{ server_version: string }>('SHOW server_version')).rows;
+  await client.end();
+  return {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGb: Math.round(os.totalmem() / 1073741824),
+    node: process.version,
+    postgres: row.server_version,
+    os: `${os.type()} ${os.release()}`,
+  };
+}
+
+async function main(): Promise<void> {
+  const opts = options();
+  const size: DatasetSize = opts.small ? SMALL_SIZE : DEFAULT_SIZE;
+  const growthFrom = size.packages / 10;
+  const started = Date.now();
+  const quiet = createLogger('warn');
+  let embedded: EmbeddedDatabase | undefined;
+  let workDir: string | undefined;
+  let baseUrl = process.env.DATABASE_URL;
+  if (!baseUrl) {
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-catalog-bench-'));
+    log('no DATABASE_URL: starting an embedded PostgreSQL');
+    embedded = await startEmbeddedPostgres(workDir, quiet);
+    baseUrl = embedded.url;
+  }
+  const database = await createDatabase(baseUrl);
+  const children: ChildProcess[] = [];
+  try {
+    await migrate(database.url, quiet);
+    const db = new Client({ connectionString: database.url });
+    await db.connect();
+    let chain: Chain;
+    try {
+      log(`generating: ${size.noiseOrganizations} noise organizations, a chain of a central and ${size.clinics} clinics, ${size.services} services, ${growthFrom} packages`);
+      await generateNoise(db, size.noiseOrganizations);
+      chain = await generateChain(db, size);
+      await addPackages(db, chain, size.services, 1, growthFrom);
+      await vacuumAnalyze(db);
+    } finally {
+      await db.end();
+    }
+    log(`data set ready after ${((Date.now() - started) / 1000).toFixed(0)} s`);
+
+    const root = projectRoot();
+    const env = { NODE_ENV: 'production', JWT_SECRET: SECRET, DATABASE_URL: database.url, LOG_LEVEL: 'warn', DB_POOL_MAX: String(opts.pool) };
+    const server: Target = { url: 'http://127.0.0.1:4710', process: startNode(path.join(root, 'dist', 'src', 'main.js'), { ...env, PORT: '4710', MIGRATE_ON_START: 'false' }) };
+    children.push(server.process);
+    const floor: Target = { url: 'http://127.0.0.1:4711', process: startNode(path.join(root, 'dist', 'bench', 'floor.js'), { ...env, PORT: '4711' }) };
+    children.push(floor.process);
+    await Promise.all([waitForHealth(server.url, server.process), waitForHealth(floor.url, floor.process)]);
+
+    const viewer = await signToken({ sub: 'bench-clinic-admin', tid: chain.clinicIds[0], roles: ['ADMIN'] }, { jwtSecret: SECRET });
+    // The floor must answer exactly what the API answers, or the ratio means nothing.
+    const checkFloor = async () => {
+      const ours = await graphql(server.url, viewer, (JSON.parse(packageTable(20)[0].body as string) as { query: string }).query, { first: 20 });
+      const theirs = await (await fetch(`${floor.url}/graphql`, { method: 'POST', headers: { authorization: `Bearer ${viewer}` }, body: packageTable(20)[0].body as string })).json();
+      assert.deepStrictEqual(theirs, ours, 'the floor and the API answer L20 differently');
+    };
+    await checkFloor();
+    log('the floor answers L20 exactly as the API does');
+
+    log(`growth: L20 with ${growthFrom} packages in the chain`);
+    const growthSmall = await measure(`L20 (${growthFrom} packages)`, server, viewer, packageTable(20), opts);
+
+    const db2 = new Client({ connectionString: database.url });
+    await db2.connect();
+    log(`adding packages ${growthFrom + 1}-${size.packages}, VACUUM ANALYZE`);
+    await addPackages(db2, chain, size.services, growthFrom + 1, size.packages);
+    await vacuumAnalyze(db2);
+    await db2.end();
+    await checkFloor();
+
+    const operations: OperationResult[] = [];
+    log(`measuring with ${opts.connections} connections, ${opts.repetitions} x ${opts.durationS} s after ${opts.warmupS} s of warm-up, pool ${opts.pool}`);
+    const floorResult = await measure('floor L20', floor, viewer, packageTable(20), opts);
+    const l20 = await measure('L20', server, viewer, packageTable(20), opts);
+    operations.push(l20);
+    operations.push(await measure('L100', server, viewer, packageTable(100), opts));
+    operations.push(await measure('S packages', server, viewer, packageSearch(), opts));
+    operations.push(await measure('S services', server, viewer, serviceSearch(), opts));
+    const active = await graphql(server.url, viewer, '{ packages(filter: { status: ACTIVE }, first: 100) { nodes { id } } }');
+    operations.push(await measure('D', server, viewer, packageDetail(active.data.packages.nodes.map((node: { id: string }) => node.id)), opts));
+
+    log('exports of the whole package table');
+    const exports = [await measureExport('csv', server, viewer), await measureExport('xlsx', server, viewer)];
+
+    const services = await graphql(server.url, viewer, '{ services(filter: { status: ACTIVE, origin: [OWN, CENTRAL] }, first: 100) { nodes { id } } }');
+    operations.push(await measure('W', server, viewer, writeMix(services.data.services.nodes.map((node: { id: string }) => node.id)), opts));
+
+    log('EXPLAIN of the list and search statements');
+    const plans: ExplainedPlan[] = await explainPlans(database.url, chain.clinicIds[0]);
+
+    const serverPeakMb = memoryOf(server.process.pid!).peakMb;
+    const results: BenchResults = {
+      date: new Date().toISOString(),
+      durationS: (Date.now() - started) / 1000,
+      machine: await machine(database.url),
+      settings: { ...opts, dataset: size, serverPool: opts.pool },
+      floor: floorResult,
+      operations,
+      growth: { smallPackages: growthFrom, largePackages: size.packages, small: growthSmall, large: l20, ratio: l20.requestsPerSecond / growthSmall.requestsPerSecond },
+      exports,
+      plans,
+      serverPeakRssMb: Math.max(serverPeakMb, ...operations.map((operation) => operation.peakRssMb), growthSmall.peakRssMb, ...exports.map((e) => e.peakRssMb)),
+    };
+    const markdown = renderReport(results);
+    const suffix = opts.small ? '.small' : '';
+    fs.writeFileSync(path.join(root, 'bench', `results${suffix}.json`), JSON.stringify(results, null, 2) + '\n');
+    fs.writeFileSync(path.join(root, 'bench', `results${suffix}.md`), markdown);
+    process.stdout.write(`\n${markdown}\n`);
+    log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; wrote bench/results${suffix}.json and bench/results${suffix}.md`);
+  } finally {
+    for (const child of children) await stopProcess(child);
+    if (opts.keep) log(`kept the database: ${database.url}`);
+    else await database.drop().catch((error) => log(`could not drop the database: ${error}`));
+    await embedded?.stop();
+    if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
