@@ -8,7 +8,7 @@ export const SortDirectionEnum = { ASC: 'ASC', DESC: 'DESC' } as const;
 export type SortDirection = keyof typeof SortDirectionEnum;
 registerEnumType(SortDirectionEnum, { name: 'SortDirection' });
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PageInfo {
   @Field()
   hasNextPage: boolean;
@@ -27,7 +27,7 @@ type NodeClass<T> = new () => T;
 
 /** `<Node>Edge` of a keyset list: a node and its opaque cursor. */
 export function EdgeOf<T extends object>(Node: NodeClass<T>) {
-  @ObjectType()
+  @ObjectType({ simpleResolvers: true })
   abstract class Edge {
     @Field()
     cursor: string;
@@ -40,7 +40,7 @@ export function EdgeOf<T extends object>(Node: NodeClass<T>) {
 
 /** `<Node>Connection`: one page of a keyset list; `totalCount` is resolved by each list, only when asked. */
 export function ConnectionOf<T extends object, E extends object>(Node: NodeClass<T>, Edge: NodeClass<E>) {
-  @ObjectType()
+  @ObjectType({ simpleResolvers: true })
   abstract class Connection {
     @Field(() => [Edge])
     edges: E[];

@@ -21,7 +21,7 @@ export const ArchEnum = { UPPER: 'UPPER', LOWER: 'LOWER' } as const;
 export type Arch = keyof typeof ArchEnum;
 registerEnumType(ArchEnum, { name: 'Arch' });
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Totals {
   @Field(() => DecimalScalar, { description: 'Sum of unit price x quantity, before tax.' })
   subtotal: string;
@@ -43,7 +43,7 @@ export interface PricedLine {
   total: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class QuoteLine implements PricedLine {
   /** Resolved to a Service by the catalogue's field resolver. */
   serviceId: string;
@@ -67,7 +67,7 @@ export class QuoteLine implements PricedLine {
   total: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Quote {
   @Field()
   currency: string;
@@ -85,7 +85,7 @@ export class Quote {
   total: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class OdontogramLine extends QuoteLine {
   @Field(() => Int, { nullable: true, description: 'FDI number, for TOOTH services.' })
   tooth: number | null;
@@ -97,7 +97,7 @@ export class OdontogramLine extends QuoteLine {
   arch: Arch | null;
 }
 
-@ObjectType({ description: 'What applying a package to some teeth would chart; nothing is stored.' })
+@ObjectType({ simpleResolvers: true, description: 'What applying a package to some teeth would chart; nothing is stored.' })
 export class OdontogramPlan {
   /** Resolved to the Package by the catalogue's field resolver. */
   packageId: string;

@@ -31,7 +31,7 @@ registerEnumType(RoleEnum, {
   },
 });
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Tenant {
   @Field(() => ID)
   id: string;
@@ -45,7 +45,7 @@ export class Tenant {
   organizationId: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Organization {
   @Field(() => ID)
   id: string;
@@ -60,7 +60,7 @@ export class Organization {
   clinicSharing: ClinicSharing;
 }
 
-@ObjectType('Viewer')
+@ObjectType('Viewer', { simpleResolvers: true })
 export class ViewerInfo {
   @Field()
   userId: string;

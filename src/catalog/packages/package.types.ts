@@ -8,7 +8,7 @@ export type PackageSortField = keyof typeof PackageSortFieldEnum;
 registerEnumType(PackageSortFieldEnum, { name: 'PackageSortField' });
 
 /** A service package (paquete de servicios); items, totals and the viewer's rights are resolved. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Package {
   @Field(() => ID)
   id: string;
@@ -41,7 +41,7 @@ export class Package {
 }
 
 /** One service inside a package, with its quantity and the tenant that added it. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PackageItem {
   @Field(() => ID)
   id: string;
@@ -54,10 +54,10 @@ export class PackageItem {
   addedByTenantId: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PackageEdge extends EdgeOf(Package) {}
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PackageConnection extends ConnectionOf(Package, PackageEdge) {}
 
 @InputType()

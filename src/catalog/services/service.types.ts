@@ -10,7 +10,7 @@ export type ServiceSortField = keyof typeof ServiceSortFieldEnum;
 registerEnumType(ServiceSortFieldEnum, { name: 'ServiceSortField' });
 
 /** A service (servicio) as stored; viewer-dependent fields (origin, owner, viewerCanEdit) are resolved. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Service {
   @Field(() => ID)
   id: string;
@@ -57,10 +57,10 @@ export class Service {
   ownerTenantId: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ServiceEdge extends EdgeOf(Service) {}
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ServiceConnection extends ConnectionOf(Service, ServiceEdge) {}
 
 @InputType()
