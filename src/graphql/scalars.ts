@@ -15,7 +15,8 @@ function parseDecimal(value: unknown): string {
 export const DecimalScalar = new GraphQLScalarType({
   name: 'Decimal',
   description: 'Exact decimal amount serialized as a string with two decimals, e.g. "1234.50".',
-  serialize: (value) => Money.of(value as string).toFixed2(),
+  // Amounts computed or read from numeric columns already have two places: written as they are.
+  serialize: (value) => (typeof value === 'string' && /^-?\d+\.\d\d$/.test(value) ? value : Money.of(value as string).toFixed2()),
   parseValue: parseDecimal,
   parseLiteral: (ast) => {
     if (ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT) return parseDecimal(ast.value);

@@ -1,3 +1,4 @@
+import { formatCents, taxCents, toCents } from './cents';
 import { Money } from './money';
 import type { PricedLine, Totals } from './pricing.types';
 
@@ -9,8 +10,29 @@ export interface CountedItem {
   taxRate: string;
 }
 
-/** Unit price x quantity (exact), its tax rounded half-up to the cent, and their sum. */
+/**
+ * Unit price x quantity (exact), its tax rounded half-up to the cent, and their sum. In integer
+ * cents when the amounts are whole cents (always, for stored prices and rates), else exactly
+ * with Money.
+ */
 export function priceLine(unitPrice: string, taxRate: string, quantity: number): PricedLine {
+  const price = toCents(unitPrice);
+  const rate = toCents(taxRate);
+  if (price === null || rate === null || !Number.isSafeInteger(price * quantity)) return priceLineExact(unitPrice, taxRate, quantity);
+  const subtotal = price * quantity;
+  const tax = taxCents(subtotal, rate);
+  return {
+    quantity,
+    unitPrice: formatCents(price),
+    taxRate: formatCents(rate),
+    subtotal: formatCents(subtotal),
+    tax: formatCents(tax),
+    total: formatCents(subtotal + tax),
+  };
+}
+
+/** `priceLine` with decimal.js throughout: the reference the integer version is tested against. */
+export function priceLineExact(unitPrice: string, taxRate: string, quantity: number): PricedLine {
   const subtotal = Money.of(unitPrice).times(quantity);
   const tax = subtotal.percent(Money.of(taxRate));
   return {
@@ -25,6 +47,21 @@ export function priceLine(unitPrice: string, taxRate: string, quantity: number):
 
 /** Sums of lines already rounded one by one: the total is never rounded again as a whole. */
 export function sumLines(lines: readonly PricedLine[]): Totals {
+  let subtotal = 0;
+  let tax = 0;
+  let total = 0;
+  for (const line of lines) {
+    const [lineSubtotal, lineTax, lineTotal] = [toCents(line.subtotal), toCents(line.tax), toCents(line.total)];
+    if (lineSubtotal === null || lineTax === null || lineTotal === null) return sumLinesExact(lines);
+    subtotal += lineSubtotal;
+    tax += lineTax;
+    total += lineTotal;
+  }
+  return { subtotal: formatCents(subtotal), tax: formatCents(tax), total: formatCents(total) };
+}
+
+/** `sumLines` with decimal.js. */
+export function sumLinesExact(lines: readonly PricedLine[]): Totals {
   let subtotal = Money.ZERO;
   let tax = Money.ZERO;
   let total = Money.ZERO;
