@@ -4,7 +4,7 @@ import type { Package } from '../catalog/packages/package.types';
 import { findServices } from '../catalog/services/service.store';
 import type { Service } from '../catalog/services/service.types';
 import type { RequestTransaction } from '../db/request-transaction';
-import { findTenants } from '../tenancy/tenancy.store';
+import { listTenants } from '../tenancy/tenancy.store';
 import type { Tenant } from '../tenancy/tenancy.types';
 import type { TenantScope, Viewer } from '../tenancy/viewer';
 
@@ -21,7 +21,20 @@ function inScope<K, V>(scope: TenantScope | null, load: (scope: TenantScope, key
 export function createLoaders(tx: RequestTransaction, viewer: Viewer) {
   const scope = viewer.scope;
   const loaders = {
-    tenant: inScope<string, Tenant | null>(scope, (s, ids) => findTenants(tx, s.organizationId, ids), null),
+    /**
+     * An organization's tenants are few (a central and its clinics): the first need reads them all,
+     * so every owner and `addedBy` of the request is then answered from the cache. One statement,
+     * however many rows a page holds.
+     */
+    tenant: inScope<string, Tenant | null>(
+      scope,
+      async (s, ids) => {
+        const tenants = new Map((await listTenants(tx, s.organizationId)).map((tenant) => [tenant.id, tenant]));
+        for (const tenant of tenants.values()) loaders.tenant.prime(tenant.id, tenant);
+        return ids.map((id) => tenants.get(id) ?? null);
+      },
+      null,
+    ),
     service: inScope<string, Service | null>(scope, (s, ids) => findServices(tx, s, ids), null),
     package: inScope<string, Package | null>(scope, (s, ids) => findPackages(tx, s, ids), null),
     /** Per package id: the items the viewer sees, oldest first, each with its service. */

@@ -26,7 +26,9 @@ const toOrganization = (row: OrganizationRow): Organization => ({
 
 /**
  * Resolves the tenant a token names, while `app.platform` is on (the transaction's first step),
- * then narrows the transaction to that tenant's organization. Null: no such tenant.
+ * and narrows the transaction to that tenant's organization, in one statement: the settings are
+ * made by the row that names the organization, after the tenancy tables were read. Null: no such
+ * tenant (nothing is set, and the caller rolls back).
  */
 export async function enterTenant(tx: RequestTransaction, tenantId: string): Promise<TenantScope | null> {
   const [row] = await tx.query<{
@@ -38,7 +40,8 @@ export async function enterTenant(tx: RequestTransaction, tenantId: string): Pro
     clinic_sharing: ClinicSharing;
     central_id: string | null;
   }>(
-    `SELECT t.id, t.name, t.kind, t.organization_id, o.currency, o.clinic_sharing, c.id AS central_id
+    `SELECT t.id, t.name, t.kind, t.organization_id, o.currency, o.clinic_sharing, c.id AS central_id,
+            set_config('app.organization_id', t.organization_id::text, true), set_config('app.platform', 'off', true)
        FROM tenants t
        JOIN organizations o ON o.id = t.organization_id
        LEFT JOIN tenants c ON c.organization_id = t.organization_id AND c.kind = 'CENTRAL'
@@ -46,9 +49,6 @@ export async function enterTenant(tx: RequestTransaction, tenantId: string): Pro
     [tenantId],
   );
   if (!row) return null;
-  await tx.query(`SELECT set_config('app.organization_id', $1, true), set_config('app.platform', 'off', true)`, [
-    row.organization_id,
-  ]);
   return {
     organizationId: row.organization_id,
     tenantId: row.id,
@@ -65,16 +65,6 @@ export async function findOrganization(tx: RequestTransaction, organizationId: s
     organizationId,
   ]);
   return row ? toOrganization(row) : null;
-}
-
-/** Tenants by id within one organization, in the order asked (null where unknown). */
-export async function findTenants(tx: RequestTransaction, organizationId: string, ids: readonly string[]): Promise<(Tenant | null)[]> {
-  const rows = await tx.query<TenantRow>(
-    'SELECT id, organization_id, name, kind FROM tenants WHERE organization_id = $1 AND id = ANY($2::uuid[])',
-    [organizationId, ids],
-  );
-  const byId = new Map(rows.map((row) => [row.id, toTenant(row)]));
-  return ids.map((id) => byId.get(id) ?? null);
 }
 
 /** The central first, then the clinics by name. */
