@@ -46,14 +46,14 @@ export class OdontogramPlanResolver {
   }
 }
 
-async function serviceOf(line: QuoteLine, ctx: RequestContext): Promise<Service> {
-  return (await ctx.loaders.service.load(line.serviceId))!;
+function serviceOf(line: QuoteLine, ctx: RequestContext): Service | Promise<Service> {
+  return ctx.loaders.serviceOf(line.serviceId) as Service | Promise<Service>;
 }
 
 @Resolver(() => QuoteLine)
 export class QuoteLineResolver {
   @FieldResolver(() => Service)
-  service(@Root() line: QuoteLine, @Ctx() ctx: RequestContext): Promise<Service> {
+  service(@Root() line: QuoteLine, @Ctx() ctx: RequestContext): Service | Promise<Service> {
     return serviceOf(line, ctx);
   }
 }
@@ -61,7 +61,7 @@ export class QuoteLineResolver {
 @Resolver(() => OdontogramLine)
 export class OdontogramLineResolver {
   @FieldResolver(() => Service)
-  service(@Root() line: OdontogramLine, @Ctx() ctx: RequestContext): Promise<Service> {
+  service(@Root() line: OdontogramLine, @Ctx() ctx: RequestContext): Service | Promise<Service> {
     return serviceOf(line, ctx);
   }
 }

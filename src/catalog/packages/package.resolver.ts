@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
 import { Atomic } from '../../graphql/atomic';
 import type { RequestContext } from '../../graphql/context';
+import { whenReady } from '../../graphql/loaders';
 import { priceLine, sumLines } from '../../pricing/lines';
 import { Totals } from '../../pricing/pricing.types';
 import { canAddItems, canChangeItem, canChangeRow } from '../../tenancy/permissions';
@@ -54,8 +55,8 @@ export class PackageResolver {
   }
 
   @FieldResolver(() => Tenant)
-  async owner(@Root() pkg: Package, @Ctx() ctx: RequestContext): Promise<Tenant> {
-    return (await ctx.loaders.tenant.load(pkg.ownerTenantId))!;
+  owner(@Root() pkg: Package, @Ctx() ctx: RequestContext): Tenant | Promise<Tenant> {
+    return ctx.loaders.tenantOf(pkg.ownerTenantId) as Tenant | Promise<Tenant>;
   }
 
   @FieldResolver(() => OriginEnum)
@@ -161,13 +162,13 @@ export class PackageResolver {
 @Resolver(() => PackageItem)
 export class PackageItemResolver {
   @FieldResolver(() => Service)
-  async service(@Root() item: PackageItem, @Ctx() ctx: RequestContext): Promise<Service> {
-    return (await ctx.loaders.service.load(item.serviceId))!;
+  service(@Root() item: PackageItem, @Ctx() ctx: RequestContext): Service | Promise<Service> {
+    return ctx.loaders.serviceOf(item.serviceId) as Service | Promise<Service>;
   }
 
   @FieldResolver(() => Tenant, { description: 'The tenant that added this item to the package.' })
-  async addedBy(@Root() item: PackageItem, @Ctx() ctx: RequestContext): Promise<Tenant> {
-    return (await ctx.loaders.tenant.load(item.addedByTenantId))!;
+  addedBy(@Root() item: PackageItem, @Ctx() ctx: RequestContext): Tenant | Promise<Tenant> {
+    return ctx.loaders.tenantOf(item.addedByTenantId) as Tenant | Promise<Tenant>;
   }
 
   @FieldResolver(() => OriginEnum, { description: "OWN for items the viewer's tenant added; CENTRAL or OTHER_CLINIC otherwise." })
@@ -181,9 +182,8 @@ export class PackageItemResolver {
   }
 
   @FieldResolver(() => Totals)
-  async totals(@Root() item: PackageItem, @Ctx() ctx: RequestContext): Promise<Totals> {
-    const service = (await ctx.loaders.service.load(item.serviceId))!;
-    return sumLines([priceLine(service.price, service.taxRate, item.quantity)]);
+  totals(@Root() item: PackageItem, @Ctx() ctx: RequestContext): Totals | Promise<Totals> {
+    return whenReady(ctx.loaders.serviceOf(item.serviceId), (service) => sumLines([priceLine(service!.price, service!.taxRate, item.quantity)]));
   }
 }
 

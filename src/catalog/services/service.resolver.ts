@@ -45,8 +45,8 @@ export class ServiceResolver {
   }
 
   @FieldResolver(() => Tenant)
-  async owner(@Root() service: Service, @Ctx() ctx: RequestContext): Promise<Tenant> {
-    return (await ctx.loaders.tenant.load(service.ownerTenantId))!;
+  owner(@Root() service: Service, @Ctx() ctx: RequestContext): Tenant | Promise<Tenant> {
+    return ctx.loaders.tenantOf(service.ownerTenantId) as Tenant | Promise<Tenant>;
   }
 
   @FieldResolver(() => OriginEnum)
