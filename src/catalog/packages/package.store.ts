@@ -60,13 +60,17 @@ export interface PackageListFilter {
   origin: Origin[] | null;
 }
 
-/** Conditions for the packages the viewer sees that match the filter (alias `p`): lists, counts and exports. */
-export function packageFilterSql(scope: TenantScope, filter: PackageListFilter, params: SqlParams): string {
-  const conditions = [`p.organization_id = ${params.add(scope.organizationId)}`, visibleRowSql(scope, 'p', params)];
-  if (filter.status === 'ACTIVE') conditions.push('p.active');
-  if (filter.status === 'INACTIVE') conditions.push('NOT p.active');
-  if (filter.origin) conditions.push(originSql(scope, 'p', filter.origin, params));
-  if (filter.search !== null) conditions.push(containsSql('p.name_folded', params.add(filter.search)));
+/**
+ * Conditions for the packages the viewer sees that match the filter (alias `p`): lists, counts and
+ * exports. Without a search they read only organization_id, owner_tenant_id, shared and active,
+ * so they apply as well to the rows of package_counts (see `packageCountQuery`).
+ */
+export function packageFilterSql(scope: TenantScope, filter: PackageListFilter, params: SqlParams, alias = 'p'): string {
+  const conditions = [`${alias}.organization_id = ${params.add(scope.organizationId)}`, visibleRowSql(scope, alias, params)];
+  if (filter.status === 'ACTIVE') conditions.push(`${alias}.active`);
+  if (filter.status === 'INACTIVE') conditions.push(`NOT ${alias}.active`);
+  if (filter.origin) conditions.push(originSql(scope, alias, filter.origin, params));
+  if (filter.search !== null) conditions.push(containsSql(`${alias}.name_folded`, params.add(filter.search)));
   return conditions.join(' AND ');
 }
 
@@ -95,8 +99,19 @@ export async function listPackages(
   return rows.map((row) => ({ node: toPackage(row), sortValue: row.sort_value as string }));
 }
 
+/**
+ * `totalCount`: without a search, a sum over the organization's per-owner counts (migration 0005),
+ * a few rows per tenant however many packages there are; with one, the matches through the
+ * trigram index.
+ */
 export function packageCountQuery(scope: TenantScope, filter: PackageListFilter): SqlQuery {
   const params = new SqlParams();
+  if (filter.search === null) {
+    return {
+      sql: `SELECT coalesce(sum(c.packages), 0) AS count FROM package_counts c WHERE ${packageFilterSql(scope, filter, params, 'c')}`,
+      params: params.values,
+    };
+  }
   return { sql: `SELECT count(*) FROM packages p WHERE ${packageFilterSql(scope, filter, params)}`, params: params.values };
 }
 
