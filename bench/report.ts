@@ -3,6 +3,7 @@ import type { ExplainedPlan } from './explain';
 
 export interface OperationResult {
   name: string;
+  connections: number;
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
@@ -44,7 +45,7 @@ export function renderReport(results: BenchResults): string {
   const { machine, settings, floor } = results;
   const ratio = (value: number, base: number) => `${fixed(value / base, 2)}×`;
   const row = (operation: OperationResult) =>
-    `| ${operation.name} | ${fixed(operation.requestsPerSecond)} | ${ratio(operation.requestsPerSecond, floor.requestsPerSecond)} | ` +
+    `| ${operation.name} | ${operation.connections} | ${fixed(operation.requestsPerSecond)} | ${ratio(operation.requestsPerSecond, floor.requestsPerSecond)} | ` +
     `${fixed(operation.p50Ms, 1)} | ${fixed(operation.p99Ms, 1)} | ${ratio(operation.p99Ms, floor.p99Ms)} | ` +
     `${fixed(operation.statementsPerRequest, 1)} | ${fixed(operation.bytesPerResponse / 1024, 1)} | ${ratio(operation.bytesPerResponse, floor.bytesPerResponse)} | ` +
     `${fixed(operation.peakRssMb)} | ${operation.failures} |`;
@@ -55,11 +56,11 @@ export function renderReport(results: BenchResults): string {
     `Machine: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGb} GB, ${machine.os}, Node ${machine.node}, PostgreSQL ${machine.postgres} on the same machine.`,
     `Data: ${dataset.noiseOrganizations} noise organizations; one chain (BETWEEN_CLINICS) of a central and ${dataset.clinics} clinics with ` +
       `${dataset.services} services and ${dataset.packages} packages of 8 items; the viewer is a clinic ADMIN of the chain.`,
-    `Load: autocannon, ${settings.connections} connections (closed loop), ${settings.warmupS} s warm-up, median of ${settings.repetitions} × ${settings.durationS} s; ` +
+    `Load: autocannon, ${settings.connections} connections unless said otherwise (closed loop), ${settings.warmupS} s warm-up, median of ${settings.repetitions} × ${settings.durationS} s; ` +
       `server pool ${settings.serverPool} connections (the floor's too). Whole run: ${fixed(results.durationS)} s.`,
     '',
-    '| operation | req/s | ÷ floor | p50 ms | p99 ms | p99 ÷ floor | SQL statements/req | KiB/response | size ÷ floor | server peak RSS MB | failed |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| operation | connections | req/s | ÷ floor | p50 ms | p99 ms | p99 ÷ floor | SQL statements/req | KiB/response | size ÷ floor | server peak RSS MB | failed |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     row(floor),
     ...results.operations.map(row),
     '',

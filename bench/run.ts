@@ -103,7 +103,7 @@ interface Target {
 }
 
 /** One operation against one target: warm-up, then `repetitions` runs; medians of the figures, peak RSS over all. */
-async function measure(name: string, target: Target, token: string, sequence: Sequence, opts: Options): Promise<OperationResult> {
+async function measure(name: string, target: Target, token: string, sequence: Sequence, opts: Options, connections = opts.connections): Promise<OperationResult> {
   const stats = { responses: 0, statements: 0, bytes: 0, failures: 0, firstFailure: '' };
   const counted: Sequence = sequence.map((request) => ({
     ...request,
@@ -122,7 +122,7 @@ async function measure(name: string, target: Target, token: string, sequence: Se
   const run = (durationS: number) =>
     autocannon({
       url: target.url,
-      connections: opts.connections,
+      connections,
       duration: durationS,
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       requests: counted,
@@ -144,6 +144,7 @@ async function measure(name: string, target: Target, token: string, sequence: Se
   const errors = runs.reduce((sum, result) => sum + result.errors + result.non2xx, 0);
   const result: OperationResult = {
     name,
+    connections,
     requestsPerSecond: median(runs.map((result) => result.requests.total / result.duration)),
     p50Ms: median(runs.map((result) => result.latency.p50)),
     p99Ms: median(runs.map((result) => result.latency.p99)),
@@ -159,7 +160,7 @@ async function measure(name: string, target: Target, token: string, sequence: Se
     })),
   };
   log(
-    `  ${name}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ` +
+    `  ${name} (${connections} connections): ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ` +
       `${result.statementsPerRequest.toFixed(1)} statements, ${(result.bytesPerResponse / 1024).toFixed(1)} KiB, peak RSS ${result.peakRssMb.toFixed(0)} MB`,
   );
   return result;
@@ -296,6 +297,9 @@ async function main(): Promise<void> {
     operations.push(await measure('L100', server, viewer, packageTable(100), opts));
     operations.push(await measure('S packages', server, viewer, packageSearch(), opts));
     operations.push(await measure('S services', server, viewer, serviceSearch(), opts));
+    // Search latency itself, without 15 other requests queued in front of it.
+    operations.push(await measure('S packages', server, viewer, packageSearch(), opts, 1));
+    operations.push(await measure('S services', server, viewer, serviceSearch(), opts, 1));
     const active = await graphql(server.url, viewer, '{ packages(filter: { status: ACTIVE }, first: 100) { nodes { id } } }');
     operations.push(await measure('D', server, viewer, packageDetail(active.data.packages.nodes.map((node: { id: string }) => node.id)), opts));
 
