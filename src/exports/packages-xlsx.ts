@@ -1,6 +1,5 @@
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import ExcelJS from 'exceljs';
 import { drained } from './client-stream';
 import { PACKAGE_COLUMNS, type PackageColumn, type PackageLabels } from './package-columns';
 import type { ExportedPackage } from './package-export';
@@ -35,6 +34,8 @@ const FORMATS: Partial<Record<PackageColumn, string>> = {
  * response has passed on what it holds: a slow client keeps about a page waiting, never the export.
  */
 export async function writePackagesXlsx(pages: AsyncIterable<ExportedPackage[]>, out: Writable, labels: PackageLabels): Promise<void> {
+  // Loaded on the first XLSX export: exceljs alone adds about 27 MB to a server that may never export.
+  const { default: ExcelJS } = await import('exceljs');
   // Inline strings: shared strings would keep every name in memory until the end.
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet(labels.sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });

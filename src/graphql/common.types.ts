@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 
 export const StatusFilterEnum = { ALL: 'ALL', ACTIVE: 'ACTIVE', INACTIVE: 'INACTIVE' } as const;

@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DecimalScalar } from '../graphql/scalars';
 

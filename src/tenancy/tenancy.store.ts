@@ -1,6 +1,6 @@
 import type { RequestTransaction } from '../db/request-transaction';
 import type { ClinicSharing, TenantKind, TenantScope } from './viewer';
-import type { Organization, Tenant } from './tenancy.types';
+import { Organization, Tenant } from './tenancy.types';
 
 interface TenantRow {
   id: string;
@@ -16,13 +16,10 @@ interface OrganizationRow {
   clinic_sharing: ClinicSharing;
 }
 
-const toTenant = (row: TenantRow): Tenant => ({ id: row.id, organizationId: row.organization_id, name: row.name, kind: row.kind });
-const toOrganization = (row: OrganizationRow): Organization => ({
-  id: row.id,
-  name: row.name,
-  currency: row.currency,
-  clinicSharing: row.clinic_sharing,
-});
+/** Instances of the GraphQL classes, which type-graphql passes to field resolvers without copying them. */
+const toTenant = (row: TenantRow): Tenant => Object.assign(new Tenant(), { id: row.id, organizationId: row.organization_id, name: row.name, kind: row.kind });
+const toOrganization = (row: OrganizationRow): Organization =>
+  Object.assign(new Organization(), { id: row.id, name: row.name, currency: row.currency, clinicSharing: row.clinic_sharing });
 
 /**
  * Resolves the tenant a token names, while `app.platform` is on (the transaction's first step),

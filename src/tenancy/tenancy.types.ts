@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { ROLES, type Role } from '../auth/token';
 import type { ClinicSharing, TenantKind } from './viewer';

@@ -5,7 +5,7 @@ import { originSql, SqlParams, visibleItemSql, visibleRowSql, type Origin } from
 import { containsSql, pageSql, sortValueSql, type PageRequest, type SortKey, type SqlQuery } from '../pagination';
 import { serviceColumns, toService } from '../services/service.store';
 import type { Service } from '../services/service.types';
-import type { Package, PackageItem, PackageSortField } from './package.types';
+import { Package, PackageItem, type PackageSortField } from './package.types';
 
 const PACKAGE_COLUMNS = ['id', 'owner_tenant_id', 'name', 'description', 'shared', 'active', 'version', 'created_at', 'updated_at', 'deactivated_at'];
 
@@ -13,8 +13,12 @@ function packageColumns(alias: string): string {
   return PACKAGE_COLUMNS.map((column) => `${alias}.${column}`).join(', ');
 }
 
+/**
+ * Rows become instances of their GraphQL classes: type-graphql hands an instance to field resolvers
+ * as it is, but copies a plain object into a new instance for every field resolver it meets.
+ */
 function toPackage(row: Record<string, unknown>): Package {
-  return {
+  return Object.assign(new Package(), {
     id: row.id as string,
     ownerTenantId: row.owner_tenant_id as string,
     name: row.name as string,
@@ -25,7 +29,7 @@ function toPackage(row: Record<string, unknown>): Package {
     createdAt: row.created_at as Date,
     updatedAt: row.updated_at as Date,
     deactivatedAt: row.deactivated_at as Date | null,
-  };
+  });
 }
 
 /** Packages by id within the organization, visible or not: callers apply the visibility rules. */
@@ -172,17 +176,18 @@ export interface ItemWithService {
   service: Service;
 }
 
+function toPackageItem(row: Record<string, unknown>): PackageItem {
+  return Object.assign(new PackageItem(), {
+    id: row.id as string,
+    packageId: row.package_id as string,
+    serviceId: row.service_id as string,
+    addedByTenantId: row.added_by_tenant_id as string,
+    quantity: row.quantity as number,
+  });
+}
+
 function toItem(row: Record<string, unknown>): ItemWithService {
-  return {
-    item: {
-      id: row.id as string,
-      packageId: row.package_id as string,
-      serviceId: row.service_id as string,
-      addedByTenantId: row.added_by_tenant_id as string,
-      quantity: row.quantity as number,
-    },
-    service: toService(row, 'service_'),
-  };
+  return { item: toPackageItem(row), service: toService(row, 'service_') };
 }
 
 const ITEM_COLUMNS = 'i.id, i.package_id, i.service_id, i.added_by_tenant_id, i.quantity';
@@ -290,14 +295,7 @@ export async function setItemQuantity(tx: RequestTransaction, scope: TenantScope
      RETURNING ${ITEM_COLUMNS}`,
     [scope.organizationId, id, quantity],
   );
-  if (!row) return null;
-  return {
-    id: row.id as string,
-    packageId: row.package_id as string,
-    serviceId: row.service_id as string,
-    addedByTenantId: row.added_by_tenant_id as string,
-    quantity: row.quantity as number,
-  };
+  return row ? toPackageItem(row) : null;
 }
 
 /** False when the item was already gone. */

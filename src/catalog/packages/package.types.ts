@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ConnectionOf, EdgeOf, SortDirectionEnum, StatusFilterEnum, type SortDirection, type StatusFilter } from '../../graphql/common.types';
 import { OriginEnum } from '../../tenancy/tenancy.types';

@@ -4,7 +4,7 @@ import type { OdontogramScope } from '../../pricing/pricing.types';
 import type { TenantScope } from '../../tenancy/viewer';
 import { originSql, SqlParams, visibleRowSql, type Origin } from '../../tenancy/visibility';
 import { containsSql, pageSql, sortValueSql, type PageRequest, type SortKey, type SqlQuery } from '../pagination';
-import type { Service, ServiceSortField } from './service.types';
+import { Service, type ServiceSortField } from './service.types';
 
 /** Columns of a service row under `alias`, named as `toService` reads them. */
 export function serviceColumns(alias: string, prefix = ''): string {
@@ -29,9 +29,10 @@ export function serviceColumns(alias: string, prefix = ''): string {
     .join(', ');
 }
 
+/** An instance of the GraphQL class, which type-graphql passes to field resolvers without copying it. */
 export function toService(row: Record<string, unknown>, prefix = ''): Service {
   const get = (column: string) => row[prefix + column];
-  return {
+  return Object.assign(new Service(), {
     id: get('id') as string,
     ownerTenantId: get('owner_tenant_id') as string,
     code: get('code') as string | null,
@@ -47,7 +48,7 @@ export function toService(row: Record<string, unknown>, prefix = ''): Service {
     createdAt: get('created_at') as Date,
     updatedAt: get('updated_at') as Date,
     deactivatedAt: get('deactivated_at') as Date | null,
-  };
+  });
 }
 
 /** Services by id within the organization, visible or not: callers apply the visibility rules. */
