@@ -1,4 +1,4 @@
-/** PostgreSQL's SQLSTATE of a failed query, through TypeORM's QueryFailedError wrapper. */
+/** PostgreSQL's SQLSTATE of a failed query: pg's error, or TypeORM's QueryFailedError wrapping one (migrations, health checks). */
 export function sqlState(error: unknown): string | undefined {
   const candidate = error as { code?: unknown; driverError?: { code?: unknown } };
   const code = candidate?.driverError?.code ?? candidate?.code;

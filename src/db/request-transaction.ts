@@ -1,3 +1,4 @@
+import type { PoolClient, QueryResult } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
 
 /** The plain role every request runs as, so Row Level Security applies whoever DATABASE_URL names. */
@@ -19,7 +20,11 @@ export class RequestTransaction {
   private savepoints = 0;
   private pending: Promise<unknown> = Promise.resolve();
 
-  private constructor(private readonly runner: QueryRunner) {}
+  private constructor(
+    private readonly runner: QueryRunner,
+    /** The runner's pg client: statements go to it directly (TypeORM's wrapper costs more than it gives here). */
+    private readonly client: PoolClient,
+  ) {}
 
   /**
    * BEGIN plus the role and limits in one round trip. `app.platform` starts 'on' so the viewer's
@@ -27,8 +32,7 @@ export class RequestTransaction {
    */
   static async begin(dataSource: DataSource, limits: TransactionLimits): Promise<RequestTransaction> {
     const runner = dataSource.createQueryRunner();
-    await runner.connect();
-    const tx = new RequestTransaction(runner);
+    const tx = new RequestTransaction(runner, (await runner.connect()) as PoolClient);
     const timeout = String(Math.trunc(limits.statementTimeoutMs));
     try {
       // Constants only (no client input), so the simple protocol's multi-statement form is safe.
@@ -47,11 +51,12 @@ export class RequestTransaction {
     if (this.finished) throw new Error('query after the request transaction finished');
     this.statementCount += 1;
     // Resolvers run side by side but share one connection: statements go one after another
-    // (pg deprecates overlapping queries on a client). The structured form is used because plain
-    // query() answers UPDATE/DELETE with [rows, count] instead of rows.
-    const run = this.pending.then(() => this.runner.query(sql, params, true));
+    // (pg deprecates overlapping queries on a client).
+    const run = this.pending.then(() => this.client.query(sql, params));
     this.pending = run.catch(() => undefined);
-    return (await run).records as T[];
+    // Several statements in one simple query (BEGIN; SELECT …) answer one result each: the last counts.
+    const result = (await run) as QueryResult | QueryResult[];
+    return (Array.isArray(result) ? result[result.length - 1].rows : result.rows) as T[];
   }
 
   /** Runs `work` so that its failure undoes exactly its own writes (one mutation of several). */
