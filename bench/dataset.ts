@@ -9,8 +9,8 @@ import { Client } from 'pg';
  * - The large chain: a central and `clinics` clinics sharing with each other (BETWEEN_CLINICS),
  *   `services` services (60% the central's, the rest spread over the clinics; 1 in 10 not shared,
  *   1 in 25 deactivated) and packages of 8 items each (the owner's items and, on 1 package in 4,
- *   two added by another clinic), added in steps by `addPackages` so that the same chain can be
- *   measured at several sizes.
+ *   two added by another clinic), added by `addPackages` (a second chain of the same shape with a
+ *   tenth of the packages measures how the package table grows).
  */
 
 export interface DatasetSize {
@@ -83,12 +83,13 @@ export async function generateNoise(client: Client, organizations: number): Prom
   });
 }
 
-export async function generateChain(client: Client, size: Pick<DatasetSize, 'clinics' | 'services'>): Promise<Chain> {
+export async function generateChain(client: Client, size: Pick<DatasetSize, 'clinics' | 'services'>, name = 'Cadena grande'): Promise<Chain> {
   let chain: Chain | undefined;
   await inOneTransaction(client, async () => {
     const [organization] = (
       await client.query<{ id: string }>(
-        `INSERT INTO organizations (name, clinic_sharing) VALUES ('Cadena grande', 'BETWEEN_CLINICS') RETURNING id`,
+        `INSERT INTO organizations (name, clinic_sharing) VALUES ($1, 'BETWEEN_CLINICS') RETURNING id`,
+        [name],
       )
     ).rows;
     const [central] = (

@@ -102,67 +102,106 @@ interface Target {
   process: ChildProcess;
 }
 
-/** One operation against one target: warm-up, then `repetitions` runs; medians of the figures, peak RSS over all. */
-async function measure(name: string, target: Target, token: string, sequence: Sequence, opts: Options, connections = opts.connections): Promise<OperationResult> {
-  const stats = { responses: 0, statements: 0, bytes: 0, failures: 0, firstFailure: '' };
-  const counted: Sequence = sequence.map((request) => ({
-    ...request,
-    onResponse: (status, body, context, headers) => {
-      const statements = Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === 'x-sql-statements')?.[1];
-      stats.responses += 1;
-      stats.statements += Number(statements ?? NaN);
-      stats.bytes += Buffer.byteLength(body);
-      if (status !== 200 || body.startsWith('{"errors"') || body.includes('"errors":[')) {
-        stats.failures += 1;
-        stats.firstFailure ||= `${status} ${body.slice(0, 300)}`;
-      }
-      if (typeof request.onResponse === 'function') request.onResponse(status, body, context, headers);
-    },
-  }));
-  const run = (durationS: number) =>
-    autocannon({
-      url: target.url,
-      connections,
-      duration: durationS,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      requests: counted,
-    });
-  await run(opts.warmupS);
-  const pid = target.process.pid!;
-  const peakResettable = resetPeak(pid);
-  let sampledPeak = memoryOf(pid).rssMb;
-  const sampler = setInterval(() => (sampledPeak = Math.max(sampledPeak, memoryOf(pid).rssMb)), 100);
-  const runs: autocannon.Result[] = [];
-  Object.assign(stats, { responses: 0, statements: 0, bytes: 0 });
-  try {
-    for (let repetition = 0; repetition < opts.repetitions; repetition++) runs.push(await run(opts.durationS));
-  } finally {
-    clearInterval(sampler);
+/**
+ * One operation against one target: a warm-up, then runs of `durationS` each; the figures are the
+ * medians of the runs, the peak RSS the highest over them (VmHWM reset before each run).
+ */
+class Measurement {
+  private readonly stats = { responses: 0, statements: 0, bytes: 0, failures: 0, firstFailure: '' };
+  private readonly runs: autocannon.Result[] = [];
+  private readonly counted: Sequence;
+  private peakRssMb = 0;
+
+  constructor(
+    private readonly name: string,
+    private readonly target: Target,
+    private readonly token: string,
+    sequence: Sequence,
+    private readonly opts: Options,
+    private readonly connections = opts.connections,
+  ) {
+    const stats = this.stats;
+    this.counted = sequence.map((request) => ({
+      ...request,
+      onResponse: (status, body, context, headers) => {
+        const statements = Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === 'x-sql-statements')?.[1];
+        stats.responses += 1;
+        stats.statements += Number(statements ?? NaN);
+        stats.bytes += Buffer.byteLength(body);
+        if (status !== 200 || body.startsWith('{"errors"') || body.includes('"errors":[')) {
+          stats.failures += 1;
+          stats.firstFailure ||= `${status} ${body.slice(0, 300)}`;
+        }
+        if (typeof request.onResponse === 'function') request.onResponse(status, body, context, headers);
+      },
+    }));
   }
-  const peakRssMb = peakResettable ? Math.max(memoryOf(pid).peakMb, sampledPeak) : sampledPeak;
-  if (stats.failures > 0) log(`  ${name}: ${stats.failures} failed responses, e.g. ${stats.firstFailure}`);
-  const errors = runs.reduce((sum, result) => sum + result.errors + result.non2xx, 0);
-  const result: OperationResult = {
-    name,
-    connections,
-    requestsPerSecond: median(runs.map((result) => result.requests.total / result.duration)),
-    p50Ms: median(runs.map((result) => result.latency.p50)),
-    p99Ms: median(runs.map((result) => result.latency.p99)),
-    statementsPerRequest: stats.statements / stats.responses,
-    bytesPerResponse: stats.bytes / stats.responses,
-    peakRssMb,
-    requests: runs.reduce((sum, result) => sum + result.requests.total, 0),
-    failures: stats.failures + errors,
-    repetitions: runs.map((result) => ({
-      requestsPerSecond: result.requests.total / result.duration,
-      p50Ms: result.latency.p50,
-      p99Ms: result.latency.p99,
-    })),
-  };
-  log(
-    `  ${name} (${connections} connections): ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ` +
-      `${result.statementsPerRequest.toFixed(1)} statements, ${(result.bytesPerResponse / 1024).toFixed(1)} KiB, peak RSS ${result.peakRssMb.toFixed(0)} MB`,
-  );
+
+  private load(durationS: number): Promise<autocannon.Result> {
+    return autocannon({
+      url: this.target.url,
+      connections: this.connections,
+      duration: durationS,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}` },
+      requests: this.counted,
+    });
+  }
+
+  async warmUp(): Promise<void> {
+    await this.load(this.opts.warmupS);
+    Object.assign(this.stats, { responses: 0, statements: 0, bytes: 0 });
+  }
+
+  async runOnce(): Promise<void> {
+    const pid = this.target.process.pid!;
+    const peakResettable = resetPeak(pid);
+    let sampled = memoryOf(pid).rssMb;
+    const sampler = setInterval(() => (sampled = Math.max(sampled, memoryOf(pid).rssMb)), 100);
+    try {
+      this.runs.push(await this.load(this.opts.durationS));
+    } finally {
+      clearInterval(sampler);
+    }
+    this.peakRssMb = Math.max(this.peakRssMb, sampled, peakResettable ? memoryOf(pid).peakMb : 0);
+  }
+
+  result(): OperationResult {
+    const { stats, runs, name, connections } = this;
+    if (stats.failures > 0) log(`  ${name}: ${stats.failures} failed responses, e.g. ${stats.firstFailure}`);
+    const result: OperationResult = {
+      name,
+      connections,
+      requestsPerSecond: median(runs.map((run) => run.requests.total / run.duration)),
+      p50Ms: median(runs.map((run) => run.latency.p50)),
+      p99Ms: median(runs.map((run) => run.latency.p99)),
+      statementsPerRequest: stats.statements / stats.responses,
+      bytesPerResponse: stats.bytes / stats.responses,
+      peakRssMb: this.peakRssMb,
+      requests: runs.reduce((sum, run) => sum + run.requests.total, 0),
+      failures: stats.failures + runs.reduce((sum, run) => sum + run.errors + run.non2xx, 0),
+      repetitions: runs.map((run) => ({ requestsPerSecond: run.requests.total / run.duration, p50Ms: run.latency.p50, p99Ms: run.latency.p99 })),
+    };
+    log(
+      `  ${name} (${connections} connections): ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ` +
+        `${result.statementsPerRequest.toFixed(1)} statements, ${(result.bytesPerResponse / 1024).toFixed(1)} KiB, peak RSS ${result.peakRssMb.toFixed(0)} MB`,
+    );
+    return result;
+  }
+}
+
+/**
+ * Operations measured side by side: all warmed up, then their runs taken in turn (A, B, A, B…), so
+ * that a machine that speeds up or slows down during the run (a shared VM does) moves them alike
+ * and their ratio holds.
+ */
+async function measureSideBySide(measurements: Measurement[], repetitions: number): Promise<OperationResult[]> {
+  for (const measurement of measurements) await measurement.warmUp();
+  for (let repetition = 0; repetition < repetitions; repetition++) for (const measurement of measurements) await measurement.runOnce();
+  return measurements.map((measurement) => measurement.result());
+}
+
+async function measure(name: string, target: Target, token: string, sequence: Sequence, opts: Options, connections = opts.connections): Promise<OperationResult> {
+  const [result] = await measureSideBySide([new Measurement(name, target, token, sequence, opts, connections)], opts.repetitions);
   return result;
 }
 
@@ -249,11 +288,17 @@ async function main(): Promise<void> {
     const db = new Client({ connectionString: database.url });
     await db.connect();
     let chain: Chain;
+    let smallChain: Chain;
     try {
-      log(`generating: ${size.noiseOrganizations} noise organizations, a chain of a central and ${size.clinics} clinics, ${size.services} services, ${growthFrom} packages`);
+      log(
+        `generating: ${size.noiseOrganizations} noise organizations; a chain of a central and ${size.clinics} clinics, ` +
+          `${size.services} services and ${size.packages} packages; the same chain with ${growthFrom} packages`,
+      );
       await generateNoise(db, size.noiseOrganizations);
       chain = await generateChain(db, size);
-      await addPackages(db, chain, size.services, 1, growthFrom);
+      await addPackages(db, chain, size.services, 1, size.packages);
+      smallChain = await generateChain(db, size, 'Cadena pequeña');
+      await addPackages(db, smallChain, size.services, 1, growthFrom);
       await vacuumAnalyze(db);
     } finally {
       await db.end();
@@ -278,21 +323,18 @@ async function main(): Promise<void> {
     await checkFloor();
     log('the floor answers L20 exactly as the API does');
 
-    log(`growth: L20 with ${growthFrom} packages in the chain`);
-    const growthSmall = await measure(`L20 (${growthFrom} packages)`, server, viewer, packageTable(20), opts);
-
-    const db2 = new Client({ connectionString: database.url });
-    await db2.connect();
-    log(`adding packages ${growthFrom + 1}-${size.packages}, VACUUM ANALYZE`);
-    await addPackages(db2, chain, size.services, growthFrom + 1, size.packages);
-    await vacuumAnalyze(db2);
-    await db2.end();
-    await checkFloor();
-
     const operations: OperationResult[] = [];
     log(`measuring with ${opts.connections} connections, ${opts.repetitions} x ${opts.durationS} s after ${opts.warmupS} s of warm-up, pool ${opts.pool}`);
-    const floorResult = await measure('floor L20', floor, viewer, packageTable(20), opts);
-    const l20 = await measure('L20', server, viewer, packageTable(20), opts);
+    // The floor, L20, and L20 on the same chain with a tenth of the packages (growth), side by side.
+    const smallViewer = await signToken({ sub: 'bench-clinic-admin', tid: smallChain.clinicIds[0], roles: ['ADMIN'] }, { jwtSecret: SECRET });
+    const [floorResult, l20, growthSmall] = await measureSideBySide(
+      [
+        new Measurement('floor L20', floor, viewer, packageTable(20), opts),
+        new Measurement('L20', server, viewer, packageTable(20), opts),
+        new Measurement(`L20 (${growthFrom} packages)`, server, smallViewer, packageTable(20), opts),
+      ],
+      opts.repetitions,
+    );
     operations.push(l20);
     operations.push(await measure('L100', server, viewer, packageTable(100), opts));
     operations.push(await measure('S packages', server, viewer, packageSearch(), opts));
@@ -307,12 +349,11 @@ async function main(): Promise<void> {
     log('EXPLAIN of the list and search statements');
     const plans: ExplainedPlan[] = await explainPlans(database.url, chain.clinicIds[0]);
 
-    log('exports of the whole package table');
-    const exports = [await measureExport('csv', server, viewer), await measureExport('xlsx', server, viewer)];
-
     const services = await graphql(server.url, viewer, '{ services(filter: { status: ACTIVE, origin: [OWN, CENTRAL] }, first: 100) { nodes { id } } }');
     operations.push(await measure('W', server, viewer, writeMix(services.data.services.nodes.map((node: { id: string }) => node.id)), opts));
 
+    log('exports of the whole package table');
+    const exports = [await measureExport('csv', server, viewer), await measureExport('xlsx', server, viewer)];
 
     const serverPeakMb = memoryOf(server.process.pid!).peakMb;
     const results: BenchResults = {
