@@ -4,6 +4,7 @@ import { SignJWT } from 'jose';
 import { EXPORT_PAGE_SIZE } from '../src/exports/package-export';
 import { addItems, createPackage, createService, setPackageActive, setServiceActive, uniqueName } from './support/catalog';
 import { TestServer, type Chain } from './support/harness';
+import { LogCapture } from './support/log-capture';
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
@@ -66,6 +67,7 @@ describe('exports of the packages table (CSV, XLSX)', () => {
   const trickyName = `Implante "completo", con; todo\nsegunda línea ${uniqueName('')}`;
   const formulaName = `=SUM(A1:A9) ${uniqueName('fórmula')}`;
   let sharedPackageId: string;
+  const logs = new LogCapture();
 
   async function download(path: string, token?: string): Promise<Download> {
     const response = await fetch(`${server.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -105,7 +107,7 @@ describe('exports of the packages table (CSV, XLSX)', () => {
   const csvName = (name: string) => (/^[=+\-@]/.test(name) ? `'${name}` : name);
 
   beforeAll(async () => {
-    server = await TestServer.start();
+    server = await TestServer.start({ logLevel: 'info' }, { logDestination: logs.destination });
     chain = await server.provisionChain({ clinics: 2 });
     other = await server.provisionChain({ clinics: 1 });
     const central = chain.central!.admin;
@@ -405,7 +407,28 @@ describe('exports of the packages table (CSV, XLSX)', () => {
       expect(readCsv(await download('/exports/packages.csv', big.central!.admin))).toHaveLength(packageCount + 1);
       const health = await fetch(`${server.url}/readyz`);
       expect(health.status).toBe(200);
+      // Every abandoned download still has its request line, marked as such.
+      const abandoned = logs.entries().filter((entry) => entry.msg === 'request' && entry.aborted === true && entry.path.startsWith('/exports/'));
+      expect(abandoned.length).toBeGreaterThanOrEqual(server.config.dbPoolMax + 2);
     });
+  });
+
+  it('answers HEAD with the headers of the download and no body, checking the token and parameters as GET does', async () => {
+    const head = (path: string, token?: string) =>
+      fetch(`${server.url}${path}`, { method: 'HEAD', headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const csv = await head('/exports/packages.csv?delimiter=semicolon', chain.clinics[0].admin);
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(csv.headers.get('content-disposition')).toBe('attachment; filename="paquetes.csv"');
+    expect((await csv.arrayBuffer()).byteLength).toBe(0);
+    const xlsx = await head('/exports/packages.xlsx?lang=en', chain.clinics[0].admin);
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers.get('content-disposition')).toBe('attachment; filename="packages.xlsx"');
+    expect((await head('/exports/packages.csv')).status).toBe(401);
+    expect((await head('/exports/packages.csv?lang=fr', chain.clinics[0].admin)).status).toBe(400);
+    // Nothing was read: the request's only log lines are its own.
+    const exported = logs.entries().filter((entry) => entry.msg === 'packages exported' && entry.requestId === csv.headers.get('x-request-id'));
+    expect(exported).toEqual([]);
   });
 
   it('prices the shared package the same in the export and in `package`', async () => {

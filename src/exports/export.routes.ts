@@ -81,11 +81,21 @@ function exportPackages(deps: AppDependencies, format: Format): RequestHandler {
       // Platform administrators see no catalogue.
       requireTenant(ctx.viewer);
       const labels = new PackageLabels(request.language);
+      const sendHeaders = () => {
+        res.status(200);
+        res.setHeader('content-type', CONTENT_TYPES[format]);
+        res.setHeader('content-disposition', `attachment; filename="${labels.fileName(format)}"`);
+        res.setHeader('cache-control', 'no-store');
+      };
+      // HEAD answers what a GET would (parameters, token, headers) without reading any package.
+      if (req.method === 'HEAD') {
+        await ctx.tx.commit();
+        sendHeaders();
+        res.end();
+        return;
+      }
       const pages = await withFirstPageRead(committedAfterLastPage(exportedPackagePages(ctx, request.filter), ctx.tx));
-      res.status(200);
-      res.setHeader('content-type', CONTENT_TYPES[format]);
-      res.setHeader('content-disposition', `attachment; filename="${labels.fileName(format)}"`);
-      res.setHeader('cache-control', 'no-store');
+      sendHeaders();
       if (format === 'csv') await writePackagesCsv(pages, res, labels, request.delimiter);
       else await writePackagesXlsx(pages, res, labels);
       log.info({ format, statements: ctx.tx.statementCount }, 'packages exported');

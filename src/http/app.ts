@@ -145,9 +145,16 @@ export async function createApp(deps: AppDependencies, options: AppOptions) {
     const started = process.hrtime.bigint();
     const requestLog = log.child({ requestId });
     res.setHeader('x-request-id', requestId);
-    res.on('finish', () => {
+    // 'close' rather than 'finish': a download the client abandons gets its line too.
+    res.on('close', () => {
       requestLog.info(
-        { method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        {
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+          ...(res.writableFinished ? {} : { aborted: true }),
+        },
         'request',
       );
     });
