@@ -4,11 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { signToken } from '../src/auth/token';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded';
 import { migrate } from '../src/db/migrate';
 import { createLogger } from '../src/logger';
 import { projectRoot } from '../src/paths';
-import { startNode, stopProcess, waitForHealth } from './processes';
+import { databaseServer, startNode, stopProcess, waitForHealth } from './processes';
 import { checkConsistency, percentile, prepareWorkload, runWorkload } from './workload';
 
 /**
@@ -67,16 +66,11 @@ async function main(): Promise<void> {
   const clients = Number(values.clients);
   if (!(durationMs > 0) || !(clients > 0)) throw new Error('--duration (seconds) and --clients must be positive numbers');
   const log = createLogger('warn');
-  let embedded: EmbeddedDatabase | undefined;
-  let databaseUrl = process.env.DATABASE_URL;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-catalog-load-'));
-  if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres(dataDir, log);
-    databaseUrl = embedded.url;
-  }
+  const database = await databaseServer('load', log);
+  const databaseUrl = database.url;
   // Migrations take a session-level advisory lock: they go to PostgreSQL directly, never through PgBouncer.
   await migrate(databaseUrl, log);
-  const bouncer = values.pgbouncer ? await startPgBouncer(databaseUrl, dataDir) : undefined;
+  const bouncer = values.pgbouncer ? await startPgBouncer(databaseUrl, database.workDir) : undefined;
   const port = 4600 + Math.floor(Math.random() * 300);
   const url = `http://127.0.0.1:${port}`;
   const server = startNode(path.join(projectRoot(), 'dist', 'src', 'main.js'), {
@@ -102,8 +96,7 @@ async function main(): Promise<void> {
   } finally {
     await stopProcess(server);
     bouncer?.process.kill('SIGTERM');
-    await embedded?.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await database.stop();
   }
 }
 

@@ -1,7 +1,33 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startEmbeddedPostgres } from '../src/db/embedded';
+import type { Logger } from '../src/logger';
 
-/** Child processes of the load script and the benchmark: a server started, awaited and measured. */
+/** Processes of the load script and the benchmark: PostgreSQL, and servers started, awaited and measured. */
+
+export interface DatabaseServer {
+  /** DATABASE_URL, or the embedded server's. */
+  url: string;
+  /** A temporary folder for the script (the embedded server's data lives there too); removed by `stop`. */
+  workDir: string;
+  stop(): Promise<void>;
+}
+
+/** The PostgreSQL a script runs against: DATABASE_URL's when set, else an embedded one in a temporary folder. */
+export async function databaseServer(name: string, log: Logger): Promise<DatabaseServer> {
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `clinic-catalog-${name}-`));
+  const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedPostgres(workDir, log);
+  return {
+    url: process.env.DATABASE_URL ?? embedded!.url,
+    workDir,
+    stop: async () => {
+      await embedded?.stop();
+      fs.rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+}
 
 export async function waitForHealth(url: string, child: ChildProcess, path = '/readyz'): Promise<void> {
   for (let attempt = 0; attempt < 150; attempt++) {

@@ -7,15 +7,15 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { signToken } from '../src/auth/token';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded';
 import { migrate } from '../src/db/migrate';
 import { createLogger } from '../src/logger';
 import { projectRoot } from '../src/paths';
 import { addPackages, DEFAULT_SIZE, generateChain, generateNoise, SMALL_SIZE, vacuumAnalyze, type Chain, type DatasetSize } from './dataset';
 import { explainPlans, type ExplainedPlan } from './explain';
-import { memoryOf, resetPeak, startNode, stopProcess, waitForHealth } from './processes';
+import { databaseServer, memoryOf, resetPeak, startNode, stopProcess, waitForHealth } from './processes';
 import { packageDetail, packageSearch, packageTable, serviceSearch, writeMix, type Sequence } from './operations';
 import { renderReport, type BenchResults, type ExportResult, type OperationResult } from './report';
+import { must } from './workload';
 
 /**
  * `npm run bench [-- --small] [--connections 16] [--duration 10] [--repetitions 3] [--pool 4] [--keep]`
@@ -205,17 +205,6 @@ async function measure(name: string, target: Target, token: string, sequence: Se
   return result;
 }
 
-async function graphql(url: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<any> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: any; errors?: unknown };
-  if (body.errors || !body.data) throw new Error(`probe failed: ${JSON.stringify(body).slice(0, 500)}`);
-  return body;
-}
-
 /** Downloads an export without keeping it, timing it and sampling the server's memory. */
 async function measureExport(format: 'csv' | 'xlsx', server: Target, token: string): Promise<ExportResult> {
   const pid = server.process.pid!;
@@ -272,16 +261,9 @@ async function main(): Promise<void> {
   const growthFrom = size.packages / 10;
   const started = Date.now();
   const quiet = createLogger('warn');
-  let embedded: EmbeddedDatabase | undefined;
-  let workDir: string | undefined;
-  let baseUrl = process.env.DATABASE_URL;
-  if (!baseUrl) {
-    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-catalog-bench-'));
-    log('no DATABASE_URL: starting an embedded PostgreSQL');
-    embedded = await startEmbeddedPostgres(workDir, quiet);
-    baseUrl = embedded.url;
-  }
-  const database = await createDatabase(baseUrl);
+  if (!process.env.DATABASE_URL) log('no DATABASE_URL: starting an embedded PostgreSQL');
+  const postgres = await databaseServer('bench', quiet);
+  const database = await createDatabase(postgres.url);
   const children: ChildProcess[] = [];
   try {
     await migrate(database.url, quiet);
@@ -316,7 +298,7 @@ async function main(): Promise<void> {
     const viewer = await signToken({ sub: 'bench-clinic-admin', tid: chain.clinicIds[0], roles: ['ADMIN'] }, { jwtSecret: SECRET });
     // The floor must answer exactly what the API answers, or the ratio means nothing.
     const checkFloor = async () => {
-      const ours = await graphql(server.url, viewer, (JSON.parse(packageTable(20)[0].body as string) as { query: string }).query, { first: 20 });
+      const ours = { data: await must(server.url, viewer, (JSON.parse(packageTable(20)[0].body as string) as { query: string }).query, { first: 20 }) };
       const theirs = await (await fetch(`${floor.url}/graphql`, { method: 'POST', headers: { authorization: `Bearer ${viewer}` }, body: packageTable(20)[0].body as string })).json();
       assert.deepStrictEqual(theirs, ours, 'the floor and the API answer L20 differently');
     };
@@ -342,15 +324,15 @@ async function main(): Promise<void> {
     // Search latency itself, without 15 other requests queued in front of it.
     operations.push(await measure('S packages', server, viewer, packageSearch(), opts, 1));
     operations.push(await measure('S services', server, viewer, serviceSearch(), opts, 1));
-    const active = await graphql(server.url, viewer, '{ packages(filter: { status: ACTIVE }, first: 100) { nodes { id } } }');
-    operations.push(await measure('D', server, viewer, packageDetail(active.data.packages.nodes.map((node: { id: string }) => node.id)), opts));
+    const active = await must(server.url, viewer, '{ packages(filter: { status: ACTIVE }, first: 100) { nodes { id } } }');
+    operations.push(await measure('D', server, viewer, packageDetail(active.packages.nodes.map((node: { id: string }) => node.id)), opts));
 
     // The plans of the statements just measured, before the write mix adds packages.
     log('EXPLAIN of the list and search statements');
     const plans: ExplainedPlan[] = await explainPlans(database.url, chain.clinicIds[0]);
 
-    const services = await graphql(server.url, viewer, '{ services(filter: { status: ACTIVE, origin: [OWN, CENTRAL] }, first: 100) { nodes { id } } }');
-    operations.push(await measure('W', server, viewer, writeMix(services.data.services.nodes.map((node: { id: string }) => node.id)), opts));
+    const services = await must(server.url, viewer, '{ services(filter: { status: ACTIVE, origin: [OWN, CENTRAL] }, first: 100) { nodes { id } } }');
+    operations.push(await measure('W', server, viewer, writeMix(services.services.nodes.map((node: { id: string }) => node.id)), opts));
 
     log('exports of the whole package table');
     const exports = [await measureExport('csv', server, viewer), await measureExport('xlsx', server, viewer)];
@@ -378,8 +360,7 @@ async function main(): Promise<void> {
     for (const child of children) await stopProcess(child);
     if (opts.keep) log(`kept the database: ${database.url}`);
     else await database.drop().catch((error) => log(`could not drop the database: ${error}`));
-    await embedded?.stop();
-    if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+    await postgres.stop();
   }
 }
 

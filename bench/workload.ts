@@ -48,9 +48,10 @@ async function call(url: string, token: string, query: string, variables: Record
   return { status: response.status, data: body.data, code: body.errors?.[0]?.extensions?.code };
 }
 
-async function must(url: string, token: string, query: string, variables: Record<string, unknown> = {}) {
+/** The operation's `data`; throws when it answers an error (set-up steps, probes). */
+export async function must(url: string, token: string, query: string, variables: Record<string, unknown> = {}) {
   const result = await call(url, token, query, variables);
-  if (result.code || !result.data) throw new Error(`setup failed: ${result.code ?? result.status}`);
+  if (result.code || !result.data) throw new Error(`${query.slice(0, 60)}… failed: ${result.code ?? result.status}`);
   return result.data;
 }
 
