@@ -39,3 +39,29 @@ export const DateTimeScalar = new GraphQLScalarType({
     return date;
   },
 });
+
+const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A real calendar day written "YYYY-MM-DD" (2027-02-29 is refused), or null. */
+export function parseCalendarDate(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const match = CALENDAR_DATE.exec(value);
+  if (!match) return null;
+  const day = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  return day.toISOString().slice(0, 10) === value ? value : null;
+}
+
+function parseDate(value: unknown): string {
+  const day = parseCalendarDate(value);
+  if (day === null) throw new GraphQLError(`Date must be a calendar day "YYYY-MM-DD", got ${JSON.stringify(value)}`);
+  return day;
+}
+
+/** Calendar days travel as "YYYY-MM-DD" strings end to end: a JS Date would drag a time zone in. */
+export const DateScalar = new GraphQLScalarType({
+  name: 'Date',
+  description: 'A calendar date, "2027-01-31" (no time, no zone).',
+  serialize: (value) => (value instanceof Date ? value.toISOString().slice(0, 10) : parseDate(value)),
+  parseValue: parseDate,
+  parseLiteral: (ast) => parseDate(ast.kind === Kind.STRING ? ast.value : undefined),
+});

@@ -1,0 +1,47 @@
+import { registerEnumType } from 'type-graphql';
+
+export const PriceSourceEnum = { BASE: 'BASE', LIST: 'LIST', LIST_CLINIC: 'LIST_CLINIC' } as const;
+export type PriceSource = keyof typeof PriceSourceEnum;
+registerEnumType(PriceSourceEnum, {
+  name: 'PriceSource',
+  description: 'Where a line\'s unit price comes from.',
+  valuesConfig: {
+    BASE: { description: 'The service\'s base price: no price list, or the list has no entry for the service.' },
+    LIST: { description: 'The price list\'s entry for every clinic.' },
+    LIST_CLINIC: { description: 'The price list\'s entry for the viewer\'s own clinic (an override set by the list\'s owner).' },
+  },
+});
+
+/** What the viewer is charged for one unit of a service, and why. */
+export interface UnitPrice {
+  amount: string;
+  source: PriceSource;
+  /** The price list entry that decided the amount; null for BASE. */
+  entryId: string | null;
+}
+
+/**
+ * The unit prices of one pricing (totals, a quote, a plan, an export): the services' base prices,
+ * or a price list's effective prices on a date. Built once per pricing, so every line of it is
+ * priced the same way.
+ */
+export interface PriceBook {
+  /** The list in use, or null for base prices. */
+  priceListId: string | null;
+  /** The date that decided which list is usable ("YYYY-MM-DD"). */
+  on: string;
+  unitPrice(service: { id: string; price: string }): UnitPrice;
+}
+
+export function basePrices(on: string): PriceBook {
+  return { priceListId: null, on, unitPrice: (service) => ({ amount: service.price, source: 'BASE', entryId: null }) };
+}
+
+/** Default zone of an organization ("today" for price lists and quotes) until it sets one. */
+export const DEFAULT_TIME_ZONE = 'Europe/Madrid';
+
+/** Today's calendar date ("YYYY-MM-DD") in an IANA time zone. */
+export function todayIn(timeZone: string, now: Date = new Date()): string {
+  // en-CA writes dates as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
