@@ -1,7 +1,10 @@
 import { BadUserInputError } from '../src/errors';
 import { priceLine, sumLines } from '../src/pricing/lines';
-import { archOf, isFdiTooth, planOdontogram, quadrantOf, validateTeeth, type ChartedItem } from '../src/pricing/odontogram';
-import { quotePackage } from '../src/pricing/quote';
+import { priceBudget, type BudgetInputLine, type BudgetItem } from '../src/pricing/budget';
+import { formatBigCents } from '../src/pricing/cents';
+import { archOf, isFdiTooth, quadrantOf, validateTeeth } from '../src/pricing/odontogram';
+import { basePrices } from '../src/pricing/price-source';
+import type { OdontogramScope } from '../src/pricing/pricing.types';
 
 /** Runs `run` and returns the BadUserInputError it throws; fails the test otherwise. */
 function badInput(run: () => unknown): BadUserInputError {
@@ -94,20 +97,65 @@ describe('sumLines', () => {
   });
 });
 
-describe('quotePackage', () => {
+/** The calculator with one package line, as Package.quote (times) and odontogramPlan (teeth) call it. */
+function pricePackage(items: BudgetItem[], options: { times?: number; teeth?: number[] | null; ceiling?: string | null } = {}) {
+  const teeth = options.teeth === undefined || options.teeth === null ? null : validateTeeth(options.teeth);
+  const line: BudgetInputLine = {
+    source: { packageId: 'package', items },
+    quantity: options.times ?? 1,
+    teeth,
+    discountPercent: null,
+    discountAmount: null,
+    accepted: true,
+  };
+  const budget = priceBudget([line], null, basePrices('2026-12-01'), {
+    line: () => 'teeth',
+    maxLines: null,
+    ceiling: options.ceiling === undefined ? 'times' : options.ceiling,
+  });
+  const money = formatBigCents;
+  return {
+    teeth,
+    lines: budget.lines.map((priced) => ({
+      serviceId: priced.serviceId,
+      tooth: priced.tooth,
+      quadrant: priced.quadrant,
+      arch: priced.arch,
+      quantity: priced.quantity,
+      unitPrice: money(priced.unitPrice),
+      taxRate: money(priced.taxRate),
+      subtotal: money(priced.subtotal),
+      tax: money(priced.tax),
+      total: money(priced.total),
+    })),
+    subtotal: money(budget.subtotal),
+    tax: money(budget.tax),
+    total: money(budget.total),
+  };
+}
+
+const service = (id: string, price: string, taxRate: string, odontogramScope: OdontogramScope = 'NONE') => ({
+  id,
+  price,
+  taxRate,
+  taxExemption: null,
+  odontogramScope,
+});
+
+describe('a package line (Package.quote)', () => {
   const items = [
-    { serviceId: 'whitening', quantity: 2, unitPrice: '10.00', taxRate: '21.00' },
-    { serviceId: 'check-up', quantity: 1, unitPrice: '0.15', taxRate: '10.00' },
+    { service: service('whitening', '10.00', '21.00'), quantity: 2 },
+    { service: service('check-up', '0.15', '10.00'), quantity: 1 },
   ];
 
   it('multiplies each quantity by times and prices each item as one line', () => {
-    expect(quotePackage(items, 3, 'EUR')).toEqual({
-      currency: 'EUR',
+    expect(pricePackage(items, { times: 3 })).toEqual({
+      teeth: null,
       lines: [
         // 10.00 x 6 = 60.00; x 21% = 12.60
-        { serviceId: 'whitening', quantity: 6, unitPrice: '10.00', taxRate: '21.00', subtotal: '60.00', tax: '12.60', total: '72.60' },
+        { serviceId: 'whitening', tooth: null, quadrant: null, arch: null, quantity: 6, unitPrice: '10.00', taxRate: '21.00', subtotal: '60.00', tax: '12.60', total: '72.60' },
         // 0.15 x 3 = 0.45; x 10% = 0.045 -> 0.05 (rounded once, not 3 x 0.02)
-        { serviceId: 'check-up', quantity: 3, unitPrice: '0.15', taxRate: '10.00', subtotal: '0.45', tax: '0.05', total: '0.50' },
+        { serviceId: 'check-up', tooth: null, quadrant: null, arch: null, quantity: 3, unitPrice: '0.15', taxRate: '10.00', subtotal: '0.45', tax: '0.05', total: '0.50' },
       ],
       subtotal: '60.45',
       tax: '12.65',
@@ -116,7 +164,7 @@ describe('quotePackage', () => {
   });
 
   it('quotes one package with times 1', () => {
-    const quote = quotePackage(items, 1, 'EUR');
+    const quote = pricePackage(items);
     expect(quote.lines.map((line) => [line.serviceId, line.quantity, line.total])).toEqual([
       ['whitening', 2, '24.20'],
       ['check-up', 1, '0.17'],
@@ -124,19 +172,28 @@ describe('quotePackage', () => {
     expect(quote.total).toBe('24.37');
   });
 
-  it('accepts times 99', () => {
-    // 10.00 x 198 = 1980.00; x 21% = 415.80
-    expect(quotePackage(items.slice(0, 1), 99, 'EUR')).toMatchObject({ subtotal: '1980.00', tax: '415.80', total: '2395.80' });
+  it('accepts times 999', () => {
+    // 10.00 x 1998 = 19980.00; x 21% = 4195.80
+    expect(pricePackage(items.slice(0, 1), { times: 999 })).toMatchObject({ subtotal: '19980.00', tax: '4195.80', total: '24175.80' });
   });
 
   it('quotes a package with no counted items as zero', () => {
-    expect(quotePackage([], 2, 'EUR')).toEqual({ currency: 'EUR', lines: [], subtotal: '0.00', tax: '0.00', total: '0.00' });
+    expect(pricePackage([], { times: 2 })).toEqual({ teeth: null, lines: [], subtotal: '0.00', tax: '0.00', total: '0.00' });
   });
 
-  it.each([0, 100, 1.5, -1, Number.NaN])('rejects times %p naming the field', (times) => {
-    const error = badInput(() => quotePackage(items, times, 'EUR'));
+  it('is exact at the largest sizes, where nothing bounds the gross (a plan): 999,999.99 x 999 x 999 at 21%', () => {
+    // 999,999.99 x 998,001 = 998,000,990,019.99 (past 2^53 cents once taxed); 21% = 209,580,207,904.1979 -> .20
+    const quote = pricePackage([{ service: service('implant', '999999.99', '21.00'), quantity: 999 }], { times: 999, ceiling: null });
+    expect(quote.lines[0]).toMatchObject({ quantity: 998_001, subtotal: '998000990019.99', tax: '209580207904.20', total: '1207581197924.19' });
+  });
+
+  it('refuses a gross past 9,999,999,999.99, naming the field it is given', () => {
+    // 999,999.99 x 10,001 = 10,000,999,899.99.
+    const error = badInput(() => pricePackage([{ service: service('implant', '999999.99', '0.00'), quantity: 10_001 }]));
     expect(error.field).toBe('times');
-    expect(error.message).toBe('times must be a whole number from 1 to 99');
+    expect(error.message).toBe("The budget's gross would be 10000999899.99; at most 9999999999.99");
+    // 999,999.99 x 10,000 = 9,999,999,900.00 passes.
+    expect(pricePackage([{ service: service('implant', '999999.99', '0.00'), quantity: 10_000 }]).subtotal).toBe('9999999900.00');
   });
 });
 
@@ -183,25 +240,23 @@ describe('FDI teeth', () => {
   });
 });
 
-describe('planOdontogram', () => {
-  const item = (serviceId: string, odontogramScope: ChartedItem['odontogramScope'], quantity = 1): ChartedItem => ({
-    serviceId,
-    odontogramScope,
+describe('a package line on teeth (odontogramPlan)', () => {
+  const item = (serviceId: string, odontogramScope: OdontogramScope, quantity = 1): BudgetItem => ({
+    service: service(serviceId, '10.00', '0.00', odontogramScope),
     quantity,
-    unitPrice: '10.00',
-    taxRate: '0.00',
   });
+  const planOdontogram = (items: BudgetItem[], teeth: number[]) => pricePackage(items, { teeth });
   const sites = (plan: ReturnType<typeof planOdontogram>) =>
     plan.lines.map((line) => [line.serviceId, line.tooth, line.quadrant, line.arch, line.quantity]);
 
   it('expands every scope over mixed permanent and deciduous teeth, in item order', () => {
     const plan = planOdontogram(
       [
-        { serviceId: 'seal', odontogramScope: 'TOOTH', quantity: 1, unitPrice: '0.05', taxRate: '10.00' },
-        { serviceId: 'consult', odontogramScope: 'NONE', quantity: 1, unitPrice: '30.00', taxRate: '0.00' },
-        { serviceId: 'whitening', odontogramScope: 'MOUTH', quantity: 1, unitPrice: '50.00', taxRate: '21.00' },
-        { serviceId: 'splint', odontogramScope: 'ARCH', quantity: 1, unitPrice: '120.00', taxRate: '0.00' },
-        { serviceId: 'scaling', odontogramScope: 'QUADRANT', quantity: 2, unitPrice: '25.00', taxRate: '0.00' },
+        { service: service('seal', '0.05', '10.00', 'TOOTH'), quantity: 1 },
+        { service: service('consult', '30.00', '0.00', 'NONE'), quantity: 1 },
+        { service: service('whitening', '50.00', '21.00', 'MOUTH'), quantity: 1 },
+        { service: service('splint', '120.00', '0.00', 'ARCH'), quantity: 1 },
+        { service: service('scaling', '25.00', '0.00', 'QUADRANT'), quantity: 2 },
       ],
       [55, 11, 46, 36, 71],
     );
@@ -271,13 +326,21 @@ describe('planOdontogram', () => {
     expect([plan.subtotal, plan.tax, plan.total]).toEqual(['30.00', '0.00', '30.00']);
   });
 
-  it('rejects an invalid tooth even when no item needs teeth', () => {
-    const error = badInput(() => planOdontogram([item('consult', 'NONE')], [11, 19]));
-    expect(error.field).toBe('teeth');
-    expect(error.message).toBe('teeth[1]: 19 is not an FDI tooth number');
+  it('names the field it is given for teeth', () => {
+    const error = badInput(() => validateTeeth([11, 19], 'lines[4].teeth'));
+    expect(error.field).toBe('lines[4].teeth');
+    expect(error.message).toBe('lines[4].teeth[1]: 19 is not an FDI tooth number');
   });
 
   it('plans nothing for no items', () => {
     expect(planOdontogram([], [])).toEqual({ teeth: [], lines: [], subtotal: '0.00', tax: '0.00', total: '0.00' });
+  });
+
+  it('charts nothing when the line is not charted (teeth null): one line per item', () => {
+    const plan = pricePackage([item('crown', 'TOOTH'), item('splint', 'ARCH')], { teeth: null });
+    expect(sites(plan)).toEqual([
+      ['crown', null, null, null, 1],
+      ['splint', null, null, null, 1],
+    ]);
   });
 });

@@ -246,7 +246,10 @@ describe('visibility: who sees which services, packages and items', () => {
       expected.map(([serviceKey, origin]) => [grid.services[serviceKey].id, adderOf(serviceKey), origin]),
     );
     expect(seen.itemCount).toBe(expected.length);
-    const cents = expected.reduce((sum, [serviceKey]) => sum + PRICE_CENTS[serviceKey], 0);
+    // Totals count the items added by the package's owner or the viewer (domain.md "Money"), not
+    // other clinics' additions, which are listed all the same.
+    const counted = expected.filter(([serviceKey]) => [viewer, packageKey.split(' ')[0]].includes(serviceKey.split(' ')[0]));
+    const cents = counted.reduce((sum, [serviceKey]) => sum + PRICE_CENTS[serviceKey], 0);
     expect(seen.totals).toEqual({ subtotal: money(cents), tax: money(cents / 10), total: money(cents + cents / 10) });
     const idsWith = (origins: Origin[]) =>
       seen.items.filter((item: any) => origins.includes(item.origin)).map((item: any) => ({ id: item.id }));
@@ -266,8 +269,10 @@ describe('visibility: who sees which services, packages and items', () => {
     for (const viewer of [tenants.clinicA, tenants.central]) {
       const seen = await getPackage(server, viewer.staff, pkg.id);
       expect(seen.items.map((item: any) => [item.service.id, item.origin])).toEqual([[service.id, 'OTHER_CLINIC']]);
-      expect([seen.itemCount, seen.totals.subtotal]).toEqual([1, '80.00']);
+      // Listed for reference, but the addition is clinic B's to bill: not in the others' totals.
+      expect([seen.itemCount, seen.totals.subtotal]).toEqual([1, '0.00']);
     }
+    expect((await getPackage(server, tenants.clinicB.staff, pkg.id)).totals.subtotal).toBe('80.00');
     await server.ok(UNSHARE, { id: service.id, shared: false }, tenants.clinicB.admin);
     for (const viewer of [tenants.clinicA, tenants.central]) {
       const seen = await getPackage(server, viewer.staff, pkg.id);

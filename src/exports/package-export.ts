@@ -20,7 +20,7 @@ export interface ExportedPackage {
   origin: Origin;
   /** As `Package.itemCount`: the visible items, those of deactivated services included. */
   itemCount: number;
-  /** As `Package.totals`: the visible items whose services are active. */
+  /** As `Package.totals`: the counted items. */
   totals: Totals;
   updatedAt: Date;
 }
@@ -51,7 +51,7 @@ export async function* exportedPackagePages(
           ownerName: owner!.name,
           origin: originOf(scope, pkg.ownerTenantId),
           itemCount: items.length,
-          totals: packageTotals(items),
+          totals: packageTotals(scope, pkg, items),
           updatedAt: pkg.updatedAt,
         };
       }),

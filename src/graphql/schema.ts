@@ -8,6 +8,7 @@ import {
   OdontogramPlanResolver,
   PackageQuoteResolver,
   QuoteLineResolver,
+  QuoteResolver,
 } from '../pricing/pricing.resolver';
 import { OrganizationResolver, TenantResolver, ViewerResolver } from '../tenancy/tenancy.resolver';
 import { DateTimeScalar } from './scalars';
@@ -23,6 +24,7 @@ export const RESOLVERS = [
   PackageConnectionResolver,
   PackageQuoteResolver,
   OdontogramPlanResolver,
+  QuoteResolver,
   QuoteLineResolver,
   OdontogramLineResolver,
 ] as const;

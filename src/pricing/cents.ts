@@ -28,10 +28,41 @@ export function formatCents(cents: number): string {
 /** Tax of `subtotalCents` at `rateHundredths` (21.00 % = 2100) in cents, rounded half-up (amounts are never negative). */
 export function taxCents(subtotalCents: number, rateHundredths: number): number {
   const product = subtotalCents * rateHundredths;
-  if (!Number.isSafeInteger(product)) {
-    const exact = BigInt(subtotalCents) * BigInt(rateHundredths);
-    return Number((exact + 5000n) / 10000n);
-  }
+  if (!Number.isSafeInteger(product)) return Number(percentOfCents(BigInt(subtotalCents), BigInt(rateHundredths)));
   const remainder = product % 10000;
   return (product - remainder) / 10000 + (remainder >= 5000 ? 1 : 0);
+}
+
+/*
+ * The budget calculator works in BigInt cents throughout: its products (an amount spread in
+ * proportion to a line's gross, up to 1e12 cents x 1e14 cents) pass 2^53 long before its limits
+ * do, and a BigInt is exact at any size. Amounts are never negative.
+ */
+
+const AMOUNT = /^(\d+)(?:\.(\d+))?$/;
+
+/** "12.5", "12.50" or "12.500" -> 1250n; null when not a non-negative number of whole cents. */
+export function parseCents(amount: string): bigint | null {
+  const match = AMOUNT.exec(amount);
+  if (!match) return null;
+  const fraction = (match[2] ?? '').replace(/0+$/, '');
+  if (fraction.length > 2) return null;
+  return BigInt(match[1]) * 100n + BigInt(fraction.padEnd(2, '0'));
+}
+
+/** 1250n -> "12.50". */
+export function formatBigCents(cents: bigint): string {
+  const units = cents / 100n;
+  const rest = cents % 100n;
+  return `${units}.${rest < 10n ? '0' : ''}${rest}`;
+}
+
+/** numerator / denominator rounded half-up (both non-negative). */
+export function divideHalfUp(numerator: bigint, denominator: bigint): bigint {
+  return (2n * numerator + denominator) / (2n * denominator);
+}
+
+/** `cents` x `hundredths` / 10,000 (a percentage written in hundredths: 21.00 % = 2100n), rounded half-up to the cent. */
+export function percentOfCents(cents: bigint, hundredths: bigint): bigint {
+  return divideHalfUp(cents * hundredths, 10_000n);
 }

@@ -1,20 +1,11 @@
 import { BadUserInputError } from '../errors';
-import { priceLine, sumLines, type CountedItem } from './lines';
-import type { Arch, OdontogramLine, OdontogramPlan, OdontogramScope } from './pricing.types';
+import type { Arch, OdontogramScope } from './pricing.types';
 
 /** Every FDI tooth, 32 permanent and 20 deciduous: no selection can hold more. */
 const MAX_TEETH = 52;
 
-/** A counted item together with where its service is charted. */
-export interface ChartedItem extends CountedItem {
-  odontogramScope: OdontogramScope;
-}
-
-/** The plan without its package, which the caller attaches. */
-export type PlannedOdontogram = Omit<OdontogramPlan, 'packageId'>;
-
-/** Where one line is charted; all null for NONE and MOUTH services. */
-interface ChartSite {
+/** Where one line is charted; all null for NONE and MOUTH services, and for lines not charted. */
+export interface ChartSite {
   tooth: number | null;
   quadrant: number | null;
   arch: Arch | null;
@@ -40,26 +31,38 @@ export function archOf(quadrant: number): Arch {
   return quadrant <= 2 ? 'UPPER' : 'LOWER';
 }
 
-/** Checks a selection of teeth and returns it in FDI order. */
-export function validateTeeth(teeth: readonly number[]): number[] {
+/** Checks a selection of teeth and returns it in FDI order; errors name `field` (`teeth`, `lines[2].teeth`). */
+export function validateTeeth(teeth: readonly number[], field = 'teeth'): number[] {
   if (teeth.length > MAX_TEETH) {
-    throw new BadUserInputError('teeth', `teeth must hold at most ${MAX_TEETH} teeth, got ${teeth.length}`);
+    throw new BadUserInputError(field, `${field} must hold at most ${MAX_TEETH} teeth, got ${teeth.length}`);
   }
   const seen = new Set<number>();
   teeth.forEach((tooth, index) => {
-    if (!isFdiTooth(tooth)) throw new BadUserInputError('teeth', `teeth[${index}]: ${tooth} is not an FDI tooth number`);
-    if (seen.has(tooth)) throw new BadUserInputError('teeth', `teeth[${index}]: tooth ${tooth} is repeated`);
+    if (!isFdiTooth(tooth)) throw new BadUserInputError(field, `${field}[${index}]: ${tooth} is not an FDI tooth number`);
+    if (seen.has(tooth)) throw new BadUserInputError(field, `${field}[${index}]: tooth ${tooth} is repeated`);
     seen.add(tooth);
   });
   return [...teeth].sort((a, b) => a - b);
 }
 
-/** The sites an item is charted on; `teeth` are valid and in FDI order, so quadrants come out ascending. */
-function sitesOf(scope: OdontogramScope, teeth: readonly number[]): ChartSite[] {
+const NOT_CHARTED: ChartSite = { tooth: null, quadrant: null, arch: null };
+
+/** Scopes that need at least one tooth to be charted. */
+export function needsTeeth(scope: OdontogramScope): boolean {
+  return scope === 'TOOTH' || scope === 'QUADRANT' || scope === 'ARCH';
+}
+
+/**
+ * The sites a service is charted on: one per tooth (FDI order), per quadrant touched (ascending),
+ * per arch touched (UPPER first), or one for NONE and MOUTH services. `teeth` null means the line
+ * is not charted: one site. `teeth` are valid and in FDI order.
+ */
+export function sitesOf(scope: OdontogramScope, teeth: readonly number[] | null): ChartSite[] {
+  if (teeth === null) return [NOT_CHARTED];
   switch (scope) {
     case 'NONE':
     case 'MOUTH':
-      return [{ tooth: null, quadrant: null, arch: null }];
+      return [NOT_CHARTED];
     case 'ARCH': {
       const arches = new Set(teeth.map((tooth) => archOf(quadrantOf(tooth))));
       return (['UPPER', 'LOWER'] as const).filter((arch) => arches.has(arch)).map((arch) => ({ tooth: null, quadrant: null, arch }));
@@ -71,29 +74,4 @@ function sitesOf(scope: OdontogramScope, teeth: readonly number[]): ChartSite[] 
     case 'TOOTH':
       return teeth.map((tooth) => ({ tooth, quadrant: null, arch: null }));
   }
-}
-
-/**
- * What applying a package's counted items (in package order) to some teeth would chart:
- * each item expands into one line per site its scope touches, each with the item's quantity.
- */
-export function planOdontogram(items: readonly ChartedItem[], teeth: readonly number[]): PlannedOdontogram {
-  const chartedTeeth = validateTeeth(teeth);
-  if (chartedTeeth.length === 0) {
-    const needsTeeth = items.find((item) => item.odontogramScope !== 'NONE' && item.odontogramScope !== 'MOUTH');
-    if (needsTeeth) {
-      throw new BadUserInputError(
-        'teeth',
-        `teeth must name at least one tooth: service ${needsTeeth.serviceId} is charted per ${needsTeeth.odontogramScope.toLowerCase()}`,
-      );
-    }
-  }
-  const lines: OdontogramLine[] = items.flatMap((item) =>
-    sitesOf(item.odontogramScope, chartedTeeth).map((site) => ({
-      serviceId: item.serviceId,
-      ...site,
-      ...priceLine(item.unitPrice, item.taxRate, item.quantity),
-    })),
-  );
-  return { teeth: chartedTeeth, lines, ...sumLines(lines) };
 }

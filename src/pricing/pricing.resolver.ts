@@ -1,25 +1,35 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import { countedItems, findVisiblePackage, visibleItems } from '../catalog/packages/package.operations';
 import { Package } from '../catalog/packages/package.types';
 import { Service } from '../catalog/services/service.types';
-import { BadUserInputError, NotFoundError } from '../errors';
 import type { RequestContext } from '../graphql/context';
-import { requireTenant } from '../tenancy/viewer';
-import { planOdontogram } from './odontogram';
-import { OdontogramLine, OdontogramPlan, Quote, QuoteLine } from './pricing.types';
-import { quotePackage } from './quote';
+import { OdontogramLine, OdontogramPlan, Quote, QuoteInput, QuoteLine } from './pricing.types';
+import * as quotes from './quote';
 
 /** The budgeting module's view of a package: priced lines for `times` units. */
 @Resolver(() => Package)
 export class PackageQuoteResolver {
-  @FieldResolver(() => Quote, { description: 'Budget lines for `times` units of the package (budgeting module).' })
-  async quote(
+  @FieldResolver(() => Quote, {
+    description:
+      'Budget lines for `times` (1-999) units of the package (budgeting module): the figures of Query.quote with one package line; an inactive package is priced too. Errors name `times` (BAD_USER_INPUT).',
+  })
+  quote(
     @Root() pkg: Package,
     @Ctx() ctx: RequestContext,
     @Arg('times', () => Int, { nullable: true, defaultValue: 1 }) times?: number | null,
   ): Promise<Quote> {
-    const scope = requireTenant(ctx.viewer);
-    return quotePackage(countedItems(await visibleItems(ctx, pkg)), times ?? 1, scope.currency);
+    return quotes.packageQuote(ctx, pkg, times ?? 1);
+  }
+}
+
+/** The budget calculator: any mix of services and packages, priced by the one engine. */
+@Resolver(() => Quote)
+export class QuoteResolver {
+  @Query(() => Quote, {
+    description:
+      'The budget calculator: prices any mix of services and packages, with teeth, discounts and accepted flags; nothing is stored. Any viewer of a tenant (STAFF too). BAD_USER_INPUT names the field (`lines[3].discountPercent`); NOT_FOUND names `lines[i].serviceId` or `lines[i].packageId`.',
+  })
+  quote(@Arg('input', () => QuoteInput) input: QuoteInput, @Ctx() ctx: RequestContext): Promise<Quote> {
+    return quotes.quote(ctx, input);
   }
 }
 
@@ -29,15 +39,12 @@ export class OdontogramPlanResolver {
   @Query(() => OdontogramPlan, {
     description: 'Teeth in FDI notation (11-18, 21-28, 31-38, 41-48, 51-55, 61-65, 71-75, 81-85), no duplicates.',
   })
-  async odontogramPlan(
+  odontogramPlan(
     @Arg('packageId', () => ID) packageId: string,
     @Arg('teeth', () => [Int]) teeth: number[],
     @Ctx() ctx: RequestContext,
   ): Promise<OdontogramPlan> {
-    const pkg = await findVisiblePackage(ctx, packageId);
-    if (!pkg) throw new NotFoundError('Package', 'packageId');
-    if (!pkg.active) throw new BadUserInputError('packageId', `The package "${pkg.name}" is deactivated and cannot be charted`);
-    return { packageId: pkg.id, ...planOdontogram(countedItems(await visibleItems(ctx, pkg)), teeth) };
+    return quotes.odontogramPlan(ctx, packageId, teeth);
   }
 
   @FieldResolver(() => Package)
@@ -46,15 +53,20 @@ export class OdontogramPlanResolver {
   }
 }
 
-function serviceOf(line: QuoteLine, ctx: RequestContext): Service | Promise<Service> {
-  return ctx.loaders.serviceOf(line.serviceId) as Service | Promise<Service>;
+function serviceOf(serviceId: string, ctx: RequestContext): Service | Promise<Service> {
+  return ctx.loaders.serviceOf(serviceId) as Service | Promise<Service>;
 }
 
 @Resolver(() => QuoteLine)
 export class QuoteLineResolver {
   @FieldResolver(() => Service)
   service(@Root() line: QuoteLine, @Ctx() ctx: RequestContext): Service | Promise<Service> {
-    return serviceOf(line, ctx);
+    return serviceOf(line.serviceId, ctx);
+  }
+
+  @FieldResolver(() => Package, { nullable: true, description: 'The package the line was expanded from, if any.' })
+  async package(@Root() line: QuoteLine, @Ctx() ctx: RequestContext): Promise<Package | null> {
+    return line.packageId === null ? null : ctx.loaders.package.load(line.packageId);
   }
 }
 
@@ -62,6 +74,6 @@ export class QuoteLineResolver {
 export class OdontogramLineResolver {
   @FieldResolver(() => Service)
   service(@Root() line: OdontogramLine, @Ctx() ctx: RequestContext): Service | Promise<Service> {
-    return serviceOf(line, ctx);
+    return serviceOf(line.serviceId, ctx);
   }
 }

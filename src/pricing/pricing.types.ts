@@ -1,6 +1,7 @@
 import 'reflect-metadata';
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { DecimalScalar } from '../graphql/scalars';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { DateScalar, DecimalScalar } from '../graphql/scalars';
+import { PriceSourceEnum, type PriceSource } from './price-source';
 
 /** Amounts are "0.00" strings computed with Money; the Decimal scalar serialises them. */
 
@@ -44,39 +45,100 @@ export interface PricedLine {
   total: string;
 }
 
+/** Fields every priced line shows, in a quote or a plan (a base class: not a type of the schema by itself). */
 @ObjectType({ simpleResolvers: true })
-export class QuoteLine implements PricedLine {
-  /** Resolved to a Service by the catalogue's field resolver. */
+abstract class ChartedLine {
+  /** Resolved to a Service by the pricing resolvers. */
   serviceId: string;
+
+  @Field(() => Int, { nullable: true, description: 'FDI number, for TOOTH services given teeth.' })
+  tooth: number | null;
+
+  @Field(() => Int, { nullable: true, description: '1-4, for QUADRANT services given teeth (deciduous quadrants 5-8 count as 1-4).' })
+  quadrant: number | null;
+
+  @Field(() => ArchEnum, { nullable: true, description: 'For ARCH services given teeth.' })
+  arch: Arch | null;
 
   @Field(() => Int)
   quantity: number;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'The effective price of one unit (the base price when no price list applies).' })
   unitPrice: string;
+
+  @Field(() => PriceSourceEnum)
+  priceSource: PriceSource;
 
   @Field(() => DecimalScalar)
   taxRate: string;
 
-  @Field(() => DecimalScalar, { description: 'Rounded half-up to the cent, per line.' })
+  @Field(() => DecimalScalar, { description: 'The taxable base of the line (base imponible), after its discounts.' })
   subtotal: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'subtotal x taxRate / 100, rounded half-up to the cent.' })
   tax: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'subtotal + tax.' })
   total: string;
 }
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ simpleResolvers: true, description: 'One priced line of a budget.' })
+export class QuoteLine extends ChartedLine {
+  /** Resolved to the Package the line was expanded from, if any. */
+  packageId: string | null;
+
+  @Field(() => Int, { description: 'Position of the input line it comes from (0-based); Package.quote has one input line.' })
+  inputIndex: number;
+
+  @Field(() => String, { nullable: true, description: "The service's exemption text when taxRate is 0." })
+  taxExemption: string | null;
+
+  @Field(() => DecimalScalar, { description: 'unitPrice x quantity.' })
+  gross: string;
+
+  @Field(() => DecimalScalar, { description: "The line's own discount plus its share of the global discount (never more than gross)." })
+  discount: string;
+
+  @Field({ description: 'Lines not accepted are listed but count in no sum (presupuesto: "no aceptado").' })
+  accepted: boolean;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'One row per tax rate (and exemption text) among the accepted lines, by rate ascending, then exemption text (none first).' })
+export class TaxBreakdown {
+  @Field(() => DecimalScalar)
+  taxRate: string;
+
+  @Field(() => String, { nullable: true, description: 'The exemption text printed for this group (0% lines of exempt services).' })
+  taxExemption: string | null;
+
+  @Field(() => DecimalScalar, { description: "Sum of the accepted lines' subtotals at this rate (base imponible)." })
+  base: string;
+
+  @Field(() => DecimalScalar, { description: "Sum of the accepted lines' taxes at this rate." })
+  tax: string;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'A priced budget (presupuesto): its lines, sums over the accepted lines and the VAT breakdown.' })
 export class Quote {
-  @Field()
+  /** The price list used, if any (resolved by the price lists' resolver). */
+  priceListId: string | null;
+
+  @Field({ description: "ISO-4217 code: the organization's currency." })
   currency: string;
 
-  @Field(() => [QuoteLine])
+  @Field(() => DateScalar, { description: 'The date that decided which price list is usable (prices are the current ones).' })
+  on: string;
+
+  @Field(() => [QuoteLine], { description: 'In input order; a package line expands into its counted items in item order, each on its sites.' })
   lines: QuoteLine[];
 
-  @Field(() => DecimalScalar, { description: 'Sums of the rounded lines.' })
+  @Field(() => DecimalScalar, { description: 'Sums over accepted lines.' })
+  gross: string;
+
+  @Field(() => DecimalScalar)
+  discount: string;
+
+  @Field(() => DecimalScalar, { description: "Sum of the accepted lines' taxable bases (base imponible), after every discount." })
   subtotal: string;
 
   @Field(() => DecimalScalar)
@@ -84,20 +146,13 @@ export class Quote {
 
   @Field(() => DecimalScalar)
   total: string;
+
+  @Field(() => [TaxBreakdown], { description: 'Adds up exactly to subtotal (bases) and tax.' })
+  taxBreakdown: TaxBreakdown[];
 }
 
 @ObjectType({ simpleResolvers: true })
-export class OdontogramLine extends QuoteLine {
-  @Field(() => Int, { nullable: true, description: 'FDI number, for TOOTH services.' })
-  tooth: number | null;
-
-  @Field(() => Int, { nullable: true, description: '1-4, for QUADRANT services (deciduous quadrants 5-8 count as 1-4).' })
-  quadrant: number | null;
-
-  @Field(() => ArchEnum, { nullable: true, description: 'For ARCH services.' })
-  arch: Arch | null;
-}
-
+export class OdontogramLine extends ChartedLine {}
 @ObjectType({ simpleResolvers: true, description: 'What applying a package to some teeth would chart; nothing is stored.' })
 export class OdontogramPlan {
   /** Resolved to the Package by the catalogue's field resolver. */
@@ -117,4 +172,46 @@ export class OdontogramPlan {
 
   @Field(() => DecimalScalar)
   total: string;
+}
+
+@InputType({ description: 'One line of a budget: a service, or a package expanded into its counted items.' })
+export class QuoteLineInput {
+  @Field(() => ID, { nullable: true, description: 'Exactly one of serviceId and packageId (else BAD_USER_INPUT on lines[i].serviceId).' })
+  serviceId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  packageId?: string | null;
+
+  @Field(() => Int, { defaultValue: 1, description: 'Units of the service, or times the package (1-999).' })
+  quantity: number;
+
+  @Field(() => [Int], {
+    nullable: true,
+    description: 'Teeth (FDI) to chart the line on, as odontogramPlan does; without teeth every item gives one line. Empty is refused where a service is charted per tooth, quadrant or arch.',
+  })
+  teeth?: number[] | null;
+
+  @Field(() => DecimalScalar, { nullable: true, description: '0-100 with at most two decimals, applied to each line rounded half-up to the cent; not with discountAmount.' })
+  discountPercent?: string | null;
+
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: 'At most two decimals, spread over the lines this input line gives in proportion to their gross; at most their gross; not with discountPercent.',
+  })
+  discountAmount?: string | null;
+
+  @Field({ defaultValue: true, description: 'False: "no aceptado", listed with its own figures but counted in no sum and given no share of the global discount.' })
+  accepted: boolean;
+}
+
+@InputType({ description: 'A budget to price. Nothing is stored.' })
+export class QuoteInput {
+  @Field(() => [QuoteLineInput], { description: '1-200 lines; they may expand to at most 2,000 priced lines.' })
+  lines: QuoteLineInput[];
+
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: 'Spread over the accepted lines in proportion to (gross - line discount), by largest remainder; at most the sum of those.',
+  })
+  globalDiscountAmount?: string | null;
 }

@@ -18,6 +18,7 @@ export interface ServiceOverrides {
   family?: string | null;
   price?: string;
   taxRate?: string;
+  taxExemption?: string | null;
   durationMinutes?: number | null;
   odontogramScope?: 'NONE' | 'MOUTH' | 'ARCH' | 'QUADRANT' | 'TOOTH';
   shared?: boolean;

@@ -3,7 +3,7 @@ import { conflictWhenTaken } from '../../db/errors';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../errors';
 import type { RequestContext } from '../../graphql/context';
 import { priceLine, sumLines } from '../../pricing/lines';
-import type { ChartedItem } from '../../pricing/odontogram';
+import { countedItems } from '../../pricing/counted-items';
 import type { Totals } from '../../pricing/pricing.types';
 import { canAddItems, canChangeItem, canChangeRow } from '../../tenancy/permissions';
 import { requireTenant, requireTenantAdmin, type TenantScope, type Viewer } from '../../tenancy/viewer';
@@ -29,22 +29,9 @@ export function visibleItems(ctx: RequestContext, pkg: Package): Promise<store.I
   return ctx.loaders.visibleItems.load(pkg.id);
 }
 
-/** Items that count towards totals, quotes and plans: those whose service is active. */
-export function countedItems(items: store.ItemWithService[]): ChartedItem[] {
-  return items
-    .filter(({ service }) => service.active)
-    .map(({ item, service }) => ({
-      serviceId: service.id,
-      quantity: item.quantity,
-      unitPrice: service.price,
-      taxRate: service.taxRate,
-      odontogramScope: service.odontogramScope,
-    }));
-}
-
-/** A package's totals over the items the viewer sees: its counted items priced line by line, then summed. */
-export function packageTotals(items: store.ItemWithService[]): Totals {
-  return sumLines(countedItems(items).map((item) => priceLine(item.unitPrice, item.taxRate, item.quantity)));
+/** A package's totals for the viewer: its counted items priced line by line, then summed. */
+export function packageTotals(scope: TenantScope, pkg: Package, items: store.ItemWithService[]): Totals {
+  return sumLines(countedItems(scope, pkg, items).map(({ item, service }) => priceLine(service.price, service.taxRate, item.quantity)));
 }
 
 /** The package to change, locked; unseen is NOT_FOUND, seen but not permitted is FORBIDDEN. */

@@ -3,6 +3,7 @@ import { Atomic } from '../../graphql/atomic';
 import type { RequestContext } from '../../graphql/context';
 import { whenReady } from '../../graphql/loaders';
 import { priceLine, sumLines } from '../../pricing/lines';
+import { isCounted } from '../../pricing/counted-items';
 import { Totals } from '../../pricing/pricing.types';
 import { canAddItems, canChangeItem, canChangeRow } from '../../tenancy/permissions';
 import { OriginEnum, Tenant } from '../../tenancy/tenancy.types';
@@ -80,9 +81,9 @@ export class PackageResolver {
     return (await operations.visibleItems(ctx, pkg)).length;
   }
 
-  @FieldResolver(() => Totals, { description: 'Over the items the viewer may see.' })
+  @FieldResolver(() => Totals, { description: 'Over the counted items (see PackageItem.counted).' })
   async totals(@Root() pkg: Package, @Ctx() ctx: RequestContext): Promise<Totals> {
-    return operations.packageTotals(await operations.visibleItems(ctx, pkg));
+    return operations.packageTotals(requireTenant(ctx.viewer), pkg, await operations.visibleItems(ctx, pkg));
   }
 
   @FieldResolver(() => Boolean, { description: "Rename, describe, share: owner's administrators only." })
@@ -181,7 +182,16 @@ export class PackageItemResolver {
     return canChangeItem(ctx.viewer, item);
   }
 
-  @FieldResolver(() => Totals)
+  @FieldResolver(() => Boolean, {
+    description:
+      "Whether the item counts in the viewer's totals, quotes and plans: added by the package's owner or by the viewer, and its service active.",
+  })
+  async counted(@Root() item: PackageItem, @Ctx() ctx: RequestContext): Promise<boolean> {
+    const [pkg, service] = await Promise.all([ctx.loaders.package.load(item.packageId), ctx.loaders.serviceOf(item.serviceId)]);
+    return isCounted(requireTenant(ctx.viewer), pkg!, item, service!);
+  }
+
+  @FieldResolver(() => Totals, { description: "The item's own line, whether it is counted or not." })
   totals(@Root() item: PackageItem, @Ctx() ctx: RequestContext): Totals | Promise<Totals> {
     return whenReady(ctx.loaders.serviceOf(item.serviceId), (service) => sumLines([priceLine(service!.price, service!.taxRate, item.quantity)]));
   }

@@ -1,6 +1,7 @@
 import { isUuid } from '../../auth/token';
 import { conflictWhenTaken } from '../../db/errors';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../errors';
+import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../errors';
+import { Money } from '../../pricing/money';
 import type { RequestContext } from '../../graphql/context';
 import { canChangeRow } from '../../tenancy/permissions';
 import { requireTenant, requireTenantAdmin } from '../../tenancy/viewer';
@@ -38,6 +39,15 @@ function optionalDuration(minutes: number | null | undefined): number | null {
 const price = (value: string) => decimalInRange('price', value, '0.00', '999999.99');
 const taxRate = (value: string) => decimalInRange('taxRate', value, '0.00', '100.00');
 
+/** The exemption text as stored: blank is none, and only a service at 0 % may carry one. */
+function taxExemption(value: string | null, rate: string): string | null {
+  const text = optionalText('taxExemption', value, 200);
+  if (text !== null && Money.of(rate).compare(Money.ZERO) !== 0) {
+    throw new BadUserInputError('taxExemption', `taxExemption is only for services at 0% VAT; this one is at ${rate}%`);
+  }
+  return text;
+}
+
 const uniqueCode = <T>(work: () => Promise<T>): Promise<T> =>
   conflictWhenTaken(new ConflictError('Another service of this tenant already has that code', 'code'), work);
 
@@ -49,6 +59,7 @@ export async function createService(ctx: RequestContext, input: CreateServiceInp
     family: optionalText('family', input.family, 80),
     price: price(input.price),
     taxRate: taxRate(input.taxRate),
+    taxExemption: taxExemption(input.taxExemption ?? null, taxRate(input.taxRate)),
     durationMinutes: optionalDuration(input.durationMinutes),
     odontogramScope: input.odontogramScope,
     shared: input.shared,
@@ -69,12 +80,15 @@ export async function updateService(
   const scope = requireTenant(ctx.viewer);
   const current = await serviceToChange(ctx, id);
   expectVersion(current.version, expectedVersion);
+  const rate = input.taxRate == null ? current.taxRate : taxRate(input.taxRate);
   const next: store.ServiceFields = {
     code: input.code === undefined ? current.code : optionalCode(input.code),
     name: input.name == null ? current.name : requiredName('name', input.name),
     family: input.family === undefined ? current.family : optionalText('family', input.family, 80),
     price: input.price == null ? current.price : price(input.price),
-    taxRate: input.taxRate == null ? current.taxRate : taxRate(input.taxRate),
+    taxRate: rate,
+    // Checked as the service will be: raising the rate of an exempt service needs its text cleared.
+    taxExemption: taxExemption(input.taxExemption === undefined ? current.taxExemption : input.taxExemption, rate),
     durationMinutes: input.durationMinutes === undefined ? current.durationMinutes : optionalDuration(input.durationMinutes),
     odontogramScope: input.odontogramScope ?? current.odontogramScope,
     shared: input.shared ?? current.shared,

@@ -16,6 +16,7 @@ export function serviceColumns(alias: string, prefix = ''): string {
     'family',
     'price',
     'tax_rate',
+    'tax_exemption',
     'duration_minutes',
     'odontogram_scope',
     'active',
@@ -40,6 +41,7 @@ export function toService(row: Record<string, unknown>, prefix = ''): Service {
     family: get('family') as string | null,
     price: get('price') as string,
     taxRate: get('tax_rate') as string,
+    taxExemption: get('tax_exemption') as string | null,
     durationMinutes: get('duration_minutes') as number | null,
     odontogramScope: get('odontogram_scope') as OdontogramScope,
     active: get('active') as boolean,
@@ -134,6 +136,7 @@ export interface ServiceFields {
   family: string | null;
   price: string;
   taxRate: string;
+  taxExemption: string | null;
   durationMinutes: number | null;
   odontogramScope: OdontogramScope;
   shared: boolean;
@@ -141,8 +144,8 @@ export interface ServiceFields {
 
 export async function insertService(tx: RequestTransaction, scope: TenantScope, fields: ServiceFields): Promise<Service> {
   const [row] = await tx.query(
-    `INSERT INTO services (organization_id, owner_tenant_id, code, name, family, price, tax_rate, duration_minutes, odontogram_scope, shared)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${serviceColumns('services')}`,
+    `INSERT INTO services (organization_id, owner_tenant_id, code, name, family, price, tax_rate, duration_minutes, odontogram_scope, shared, tax_exemption)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${serviceColumns('services')}`,
     [
       scope.organizationId,
       scope.tenantId,
@@ -154,6 +157,7 @@ export async function insertService(tx: RequestTransaction, scope: TenantScope, 
       fields.durationMinutes,
       fields.odontogramScope,
       fields.shared,
+      fields.taxExemption,
     ],
   );
   return toService(row);
@@ -163,7 +167,7 @@ export async function insertService(tx: RequestTransaction, scope: TenantScope, 
 export async function updateService(tx: RequestTransaction, scope: TenantScope, id: string, next: ServiceFields): Promise<Service> {
   const [row] = await tx.query(
     `UPDATE services SET code = $3, name = $4, family = $5, price = $6, tax_rate = $7, duration_minutes = $8,
-            odontogram_scope = $9, shared = $10, version = version + 1, updated_at = now()
+            odontogram_scope = $9, shared = $10, tax_exemption = $11, version = version + 1, updated_at = now()
       WHERE organization_id = $1 AND id = $2
       RETURNING ${serviceColumns('services')}`,
     [
@@ -177,6 +181,7 @@ export async function updateService(tx: RequestTransaction, scope: TenantScope, 
       next.durationMinutes,
       next.odontogramScope,
       next.shared,
+      next.taxExemption,
     ],
   );
   return toService(row);

@@ -6,6 +6,10 @@ import { OdontogramScopeEnum, type OdontogramScope } from '../../pricing/pricing
 import { OriginEnum } from '../../tenancy/tenancy.types';
 import type { Origin } from '../../tenancy/visibility';
 
+const TAX_EXEMPTION =
+  'Why the service carries no VAT, printed on budgets and invoices (e.g. "Exento de IVA, art. 20.Uno.5º Ley 37/1992"). Only with taxRate 0.';
+const TAX_EXEMPTION_INPUT = 'Up to 200 characters, only with taxRate 0 (else BAD_USER_INPUT on taxExemption); blank means none.';
+
 export const ServiceSortFieldEnum = { NAME: 'NAME', CODE: 'CODE', PRICE: 'PRICE', CREATED_AT: 'CREATED_AT' } as const;
 export type ServiceSortField = keyof typeof ServiceSortFieldEnum;
 registerEnumType(ServiceSortFieldEnum, { name: 'ServiceSortField' });
@@ -30,6 +34,9 @@ export class Service {
 
   @Field(() => DecimalScalar, { description: 'VAT percentage, e.g. "21.00" or "0.00".' })
   taxRate: string;
+
+  @Field(() => String, { nullable: true, description: TAX_EXEMPTION })
+  taxExemption: string | null;
 
   @Field(() => Int, { nullable: true })
   durationMinutes: number | null;
@@ -108,6 +115,9 @@ export class CreateServiceInput {
   @Field(() => DecimalScalar, { defaultValue: '0.00' })
   taxRate: string;
 
+  @Field(() => String, { nullable: true, description: TAX_EXEMPTION_INPUT })
+  taxExemption?: string | null;
+
   @Field(() => Int, { nullable: true })
   durationMinutes?: number | null;
 
@@ -134,6 +144,9 @@ export class UpdateServiceInput {
 
   @Field(() => DecimalScalar, { nullable: true })
   taxRate?: string | null;
+
+  @Field(() => String, { nullable: true, description: `${TAX_EXEMPTION_INPUT} Absent keeps it; null clears it.` })
+  taxExemption?: string | null;
 
   @Field(() => Int, { nullable: true })
   durationMinutes?: number | null;
