@@ -2,14 +2,6 @@ import { formatCents, taxCents, toCents } from './cents';
 import { Money } from './money';
 import type { PricedLine, Totals } from './pricing.types';
 
-/** A package item that counts towards totals (its service is active), priced at its service's price and VAT rate. */
-export interface CountedItem {
-  serviceId: string;
-  quantity: number;
-  unitPrice: string;
-  taxRate: string;
-}
-
 /**
  * Unit price x quantity (exact), its tax rounded half-up to the cent, and their sum. In integer
  * cents when the amounts are whole cents (always, for stored prices and rates), else exactly
