@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { Package } from '../catalog/packages/package.types';
 import { Service } from '../catalog/services/service.types';
-import type { RequestContext } from '../graphql/context';
+import type { RequestContext } from '../request/context';
 import { OdontogramLine, OdontogramPlan, Quote, QuoteInput, QuoteLine } from './pricing.types';
 import * as quotes from './quote';
 

@@ -3,7 +3,7 @@ import type { ItemWithService } from '../catalog/packages/package.store';
 import type { Package } from '../catalog/packages/package.types';
 import type { Service } from '../catalog/services/service.types';
 import { BadUserInputError, NotFoundError } from '../errors';
-import type { RequestContext } from '../graphql/context';
+import type { RequestContext } from '../request/context';
 import { requireTenant, type TenantScope } from '../tenancy/viewer';
 import { canSee } from '../tenancy/visibility';
 import { integerInRange } from '../validation';
