@@ -33,11 +33,20 @@ export const SERVICE_SEARCH_QUERY = `query ServiceSearch($search: String!) {
   }
 }`;
 
+/**
+ * A package's detail as the budgeting screen opens it: the package, a budget of it through the
+ * calculator (2 units on the teeth, 10% off the line and 1.00 off the whole; every active bench
+ * package has counted items of at least 15.00) and its odontogram plan.
+ */
 export const PACKAGE_DETAIL = `query PackageDetail($id: ID!, $teeth: [Int!]!) {
   package(id: $id) {
     id name description version viewerCanEdit viewerCanAddItems
-    items { id quantity origin viewerCanEdit addedBy { name } service { name code price taxRate odontogramScope } totals { total } }
-    quote(times: 2) { currency subtotal tax total lines { service { name } quantity unitPrice taxRate subtotal tax total } }
+    items { id quantity origin viewerCanEdit counted addedBy { name } service { name code price taxRate odontogramScope } totals { total } }
+  }
+  budget: quote(input: { lines: [{ packageId: $id, quantity: 2, teeth: $teeth, discountPercent: "10" }], globalDiscountAmount: "1.00" }) {
+    currency on gross discount subtotal tax total
+    lines { service { name } tooth quadrant arch quantity unitPrice taxRate taxExemption gross discount subtotal tax total }
+    taxBreakdown { taxRate taxExemption base tax }
   }
   odontogramPlan(packageId: $id, teeth: $teeth) {
     teeth subtotal tax total
@@ -67,7 +76,7 @@ export function serviceSearch(): Sequence {
   return [{ method: 'POST', path: '/graphql', body: body(SERVICE_SEARCH_QUERY, { search: SERVICE_SEARCH }) }];
 }
 
-/** A package's detail with its quote and an 8-tooth plan, the package taken in turn from `packageIds`. */
+/** A package's detail with its budget and an 8-tooth plan, the package taken in turn from `packageIds`. */
 export function packageDetail(packageIds: string[]): Sequence {
   let next = 0;
   return [

@@ -11,6 +11,9 @@ type Scope = 'NONE' | 'MOUTH' | 'ARCH' | 'QUADRANT' | 'TOOTH';
 // [code, name, family, price, VAT %, minutes, odontogram scope]
 type DemoService = [string, string, string, string, string, number, Scope];
 
+/** What a budget prints for the exempt dental services (the aesthetic ones pay 21%). */
+const DENTAL_EXEMPTION = 'Exento de IVA, art. 20.Uno.5º Ley 37/1992';
+
 const CENTRAL_SERVICES: DemoService[] = [
   ['DIAG-01', 'Primera visita y diagnóstico', 'Diagnóstico', '30.00', '0.00', 30, 'NONE'],
   ['DIAG-02', 'Radiografía panorámica', 'Diagnóstico', '35.00', '0.00', 15, 'MOUTH'],
@@ -113,9 +116,9 @@ async function seed(client: Client): Promise<void> {
     const insertServices = async (owner: string, list: DemoService[]) => {
       for (const [code, name, family, price, taxRate, minutes, scope] of list) {
         const result = await client.query<{ id: string }>(
-          `INSERT INTO services (organization_id, owner_tenant_id, code, name, family, price, tax_rate, duration_minutes, odontogram_scope)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-          [organizationId, tenants.get(owner), code, name, family, price, taxRate, minutes, scope],
+          `INSERT INTO services (organization_id, owner_tenant_id, code, name, family, price, tax_rate, duration_minutes, odontogram_scope, tax_exemption)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+          [organizationId, tenants.get(owner), code, name, family, price, taxRate, minutes, scope, taxRate === '0.00' ? DENTAL_EXEMPTION : null],
         );
         services.set(code, result.rows[0].id);
       }
