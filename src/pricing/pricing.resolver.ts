@@ -10,12 +10,12 @@ import * as quotes from './quote';
 export class PackageQuoteResolver {
   @FieldResolver(() => Quote, {
     description:
-      'Budget lines for `times` (1-999) units of the package (budgeting module): the figures of Query.quote with one package line; an inactive package is priced too. Errors name `times` (BAD_USER_INPUT).',
+      'Budget lines for `times` units of the package (budgeting module): the figures of Query.quote with one package line (its counted items in item order, quantity = item quantity x `times`, at base prices). An inactive package is priced too. Tenant users (ADMIN or STAFF). BAD_USER_INPUT on `times` outside 1-999 or when the gross would pass 9,999,999,999.99.',
   })
   quote(
     @Root() pkg: Package,
     @Ctx() ctx: RequestContext,
-    @Arg('times', () => Int, { nullable: true, defaultValue: 1 }) times?: number | null,
+    @Arg('times', () => Int, { nullable: true, defaultValue: 1, description: 'How many times the package is applied, 1-999.' }) times?: number | null,
   ): Promise<Quote> {
     return quotes.packageQuote(ctx, pkg, times ?? 1);
   }
@@ -26,9 +26,12 @@ export class PackageQuoteResolver {
 export class QuoteResolver {
   @Query(() => Quote, {
     description:
-      'The budget calculator: prices any mix of services and packages, with teeth, discounts and accepted flags; nothing is stored. Any viewer of a tenant (STAFF too). BAD_USER_INPUT names the field (`lines[3].discountPercent`); NOT_FOUND names `lines[i].serviceId` or `lines[i].packageId`.',
+      'The budget calculator: prices any mix of services and packages, with teeth, discounts and accepted flags; nothing is stored. Tenant users (ADMIN or STAFF); a platform administrator gets FORBIDDEN. NOT_FOUND on `lines[i].serviceId` / `lines[i].packageId` for rows the viewer does not see; BAD_USER_INPUT naming the field (`lines`, `lines[3].discountPercent`, `lines[0].teeth`, `globalDiscountAmount`) for inactive rows, out-of-range values and the limits (1-200 lines, 2,000 priced lines, a gross of at most 9,999,999,999.99).',
   })
-  quote(@Arg('input', () => QuoteInput) input: QuoteInput, @Ctx() ctx: RequestContext): Promise<Quote> {
+  quote(
+    @Arg('input', () => QuoteInput, { description: 'The budget: its lines and an optional global discount.' }) input: QuoteInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Quote> {
     return quotes.quote(ctx, input);
   }
 }
@@ -37,17 +40,18 @@ export class QuoteResolver {
 @Resolver(() => OdontogramPlan)
 export class OdontogramPlanResolver {
   @Query(() => OdontogramPlan, {
-    description: 'Teeth in FDI notation (11-18, 21-28, 31-38, 41-48, 51-55, 61-65, 71-75, 81-85), no duplicates.',
+    description:
+      'What applying a package to some teeth would chart (odontograma); nothing is stored. Teeth in FDI notation (11-18, 21-28, 31-38, 41-48, 51-55, 61-65, 71-75, 81-85), no duplicates. Tenant users (ADMIN or STAFF); a platform administrator gets FORBIDDEN. NOT_FOUND on `packageId` when the viewer does not see the package; BAD_USER_INPUT on `packageId` when it is deactivated; BAD_USER_INPUT on `teeth` for an invalid or repeated tooth, more than 52 teeth, or none while counted items are charted per TOOTH, QUADRANT or ARCH.',
   })
   odontogramPlan(
-    @Arg('packageId', () => ID) packageId: string,
-    @Arg('teeth', () => [Int]) teeth: number[],
+    @Arg('packageId', () => ID, { description: 'An active package the viewer sees.' }) packageId: string,
+    @Arg('teeth', () => [Int], { description: 'The selected teeth, FDI numbers in any order, at most 52.' }) teeth: number[],
     @Ctx() ctx: RequestContext,
   ): Promise<OdontogramPlan> {
     return quotes.odontogramPlan(ctx, packageId, teeth);
   }
 
-  @FieldResolver(() => Package)
+  @FieldResolver(() => Package, { description: 'The package applied.' })
   async package(@Root() plan: OdontogramPlan, @Ctx() ctx: RequestContext): Promise<Package> {
     return (await ctx.loaders.package.load(plan.packageId))!;
   }
@@ -59,7 +63,7 @@ function serviceOf(serviceId: string, ctx: RequestContext): Service | Promise<Se
 
 @Resolver(() => QuoteLine)
 export class QuoteLineResolver {
-  @FieldResolver(() => Service)
+  @FieldResolver(() => Service, { description: 'The service priced on this line.' })
   service(@Root() line: QuoteLine, @Ctx() ctx: RequestContext): Service | Promise<Service> {
     return serviceOf(line.serviceId, ctx);
   }
@@ -72,7 +76,7 @@ export class QuoteLineResolver {
 
 @Resolver(() => OdontogramLine)
 export class OdontogramLineResolver {
-  @FieldResolver(() => Service)
+  @FieldResolver(() => Service, { description: 'The service charted on this line.' })
   service(@Root() line: OdontogramLine, @Ctx() ctx: RequestContext): Service | Promise<Service> {
     return serviceOf(line.serviceId, ctx);
   }

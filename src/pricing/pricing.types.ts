@@ -21,17 +21,24 @@ registerEnumType(OdontogramScopeEnum, {
 
 export const ArchEnum = { UPPER: 'UPPER', LOWER: 'LOWER' } as const;
 export type Arch = keyof typeof ArchEnum;
-registerEnumType(ArchEnum, { name: 'Arch' });
+registerEnumType(ArchEnum, {
+  name: 'Arch',
+  description: 'A dental arch: quadrants 1-2 (and deciduous 5-6) are upper, 3-4 (and 7-8) lower.',
+  valuesConfig: {
+    UPPER: { description: 'The upper arch (maxilar).' },
+    LOWER: { description: 'The lower arch (mandibular).' },
+  },
+});
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ simpleResolvers: true, description: "Money over some priced lines, in the organization's currency." })
 export class Totals {
   @Field(() => DecimalScalar, { description: 'Sum of unit price x quantity, before tax.' })
   subtotal: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: "Sum of the lines' taxes, each rounded half-up to the cent." })
   tax: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'subtotal + tax.' })
   total: string;
 }
 
@@ -60,19 +67,19 @@ abstract class ChartedLine {
   @Field(() => ArchEnum, { nullable: true, description: 'For ARCH services given teeth.' })
   arch: Arch | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Units of the service on this line: the input quantity, times the item quantity for a package line.' })
   quantity: number;
 
-  @Field(() => DecimalScalar, { description: 'The effective price of one unit (the base price when no price list applies).' })
+  @Field(() => DecimalScalar, { description: 'The effective price of one unit before tax (the base price when no price list applies).' })
   unitPrice: string;
 
-  @Field(() => PriceSourceEnum)
+  @Field(() => PriceSourceEnum, { description: 'Where unitPrice comes from.' })
   priceSource: PriceSource;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: "The service's VAT percentage, 0.00-100.00." })
   taxRate: string;
 
-  @Field(() => DecimalScalar, { description: 'The taxable base of the line (base imponible), after its discounts.' })
+  @Field(() => DecimalScalar, { description: 'gross - discount: the taxable base of the line (base imponible); a plan line has no discount.' })
   subtotal: string;
 
   @Field(() => DecimalScalar, { description: 'subtotal x taxRate / 100, rounded half-up to the cent.' })
@@ -82,7 +89,10 @@ abstract class ChartedLine {
   total: string;
 }
 
-@ObjectType({ simpleResolvers: true, description: 'One priced line of a budget.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'One priced line of a budget: one service (on a tooth, quadrant or arch when charted), its gross, discount, taxable base, tax and total.',
+})
 export class QuoteLine extends ChartedLine {
   /** Resolved to the Package the line was expanded from, if any. */
   packageId: string | null;
@@ -103,9 +113,12 @@ export class QuoteLine extends ChartedLine {
   accepted: boolean;
 }
 
-@ObjectType({ simpleResolvers: true, description: 'One row per tax rate (and exemption text) among the accepted lines, by rate ascending, then exemption text (none first).' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'One row per tax rate (and exemption text) among the accepted lines, by rate ascending, then exemption text (none first).',
+})
 export class TaxBreakdown {
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'The VAT percentage of the group, 0.00-100.00.' })
   taxRate: string;
 
   @Field(() => String, { nullable: true, description: 'The exemption text printed for this group (0% lines of exempt services).' })
@@ -132,54 +145,63 @@ export class Quote {
   @Field(() => [QuoteLine], { description: 'In input order; a package line expands into its counted items in item order, each on its sites.' })
   lines: QuoteLine[];
 
-  @Field(() => DecimalScalar, { description: 'Sums over accepted lines.' })
+  @Field(() => DecimalScalar, { description: "Sum of the accepted lines' gross (unit price x quantity)." })
   gross: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: "Sum of the accepted lines' discounts (their own and their shares of the global one)." })
   discount: string;
 
   @Field(() => DecimalScalar, { description: "Sum of the accepted lines' taxable bases (base imponible), after every discount." })
   subtotal: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: "Sum of the accepted lines' taxes, each rounded half-up to the cent." })
   tax: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'subtotal + tax.' })
   total: string;
 
-  @Field(() => [TaxBreakdown], { description: 'Adds up exactly to subtotal (bases) and tax.' })
+  @Field(() => [TaxBreakdown], { description: 'The VAT by rate and exemption text; adds up exactly to subtotal (bases) and tax.' })
   taxBreakdown: TaxBreakdown[];
 }
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'One charted line of an odontogram plan: a service on a tooth, a quadrant, an arch or the whole mouth, priced like a quote line.',
+})
 export class OdontogramLine extends ChartedLine {}
 @ObjectType({ simpleResolvers: true, description: 'What applying a package to some teeth would chart; nothing is stored.' })
 export class OdontogramPlan {
   /** Resolved to the Package by the catalogue's field resolver. */
   packageId: string;
 
-  @Field(() => [Int])
+  @Field(() => [Int], { description: 'The selected teeth (FDI numbers), ascending.' })
   teeth: number[];
 
-  @Field(() => [OdontogramLine])
+  @Field(() => [OdontogramLine], {
+    description:
+      "For each counted item in package order, one line per site its service's odontogramScope touches (NONE, MOUTH: one; ARCH: per arch, UPPER first; QUADRANT: per quadrant, ascending; TOOTH: per tooth, ascending), each with the item's quantity.",
+  })
   lines: OdontogramLine[];
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: "Sum of the lines' subtotals." })
   subtotal: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: "Sum of the lines' taxes." })
   tax: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: "Sum of the lines' totals." })
   total: string;
 }
 
 @InputType({ description: 'One line of a budget: a service, or a package expanded into its counted items.' })
 export class QuoteLineInput {
-  @Field(() => ID, { nullable: true, description: 'Exactly one of serviceId and packageId (else BAD_USER_INPUT on lines[i].serviceId).' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'A service (NOT_FOUND or BAD_USER_INPUT on lines[i].serviceId when unseen or inactive). Exactly one of serviceId and packageId (else BAD_USER_INPUT on lines[i].serviceId).',
+  })
   serviceId?: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'A package, expanded into its counted items (NOT_FOUND or BAD_USER_INPUT on lines[i].packageId when unseen or inactive).' })
   packageId?: string | null;
 
   @Field(() => Int, { defaultValue: 1, description: 'Units of the service, or times the package (1-999).' })
