@@ -4,5 +4,5 @@
 
 ALTER TABLE services
   ADD COLUMN tax_exemption text
-    CONSTRAINT services_tax_exemption_length CHECK (char_length(tax_exemption) BETWEEN 1 AND 200),
-  ADD CONSTRAINT services_tax_exemption_only_exempt CHECK (tax_exemption IS NULL OR tax_rate = 0);
+    CONSTRAINT services_tax_exemption_check CHECK (char_length(tax_exemption) BETWEEN 1 AND 200),
+  ADD CONSTRAINT services_tax_exemption_rate_check CHECK (tax_exemption IS NULL OR tax_rate = 0);

@@ -19,6 +19,7 @@ export const ServiceEntity = new EntitySchema<ServiceRow>({
     family: { type: 'text', nullable: true },
     price: { type: 'numeric', precision: 12, scale: 2 },
     taxRate: { type: 'numeric', name: 'tax_rate', precision: 5, scale: 2, default: 0 },
+    taxExemption: { type: 'text', name: 'tax_exemption', nullable: true },
     durationMinutes: { type: 'integer', name: 'duration_minutes', nullable: true },
     odontogramScope: { type: 'text', name: 'odontogram_scope', default: 'NONE' },
     shared: { type: 'boolean', default: true },
