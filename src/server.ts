@@ -5,7 +5,7 @@ import { createDataSource } from './db/data-source';
 import { migrate } from './db/migrate';
 import { exportRoutes } from './exports/export.routes';
 import { createApp } from './http/app';
-import { createSchema } from './graphql/schema';
+import { createSubgraphSchema } from './graphql/subgraph';
 import type { Logger } from './logger';
 
 export interface RunningServer {
@@ -22,7 +22,7 @@ export async function startServer(config: Config, databaseUrl: string, log: Logg
   await dataSource.initialize();
   const httpServer = http.createServer();
   const deps = { config, dataSource, log };
-  const { app, apollo } = await createApp(deps, { schema: await createSchema(), httpServer, routes: exportRoutes(deps) });
+  const { app, apollo } = await createApp(deps, { schema: await createSubgraphSchema(), httpServer, routes: exportRoutes(deps) });
   httpServer.on('request', app);
   await new Promise<void>((resolve, reject) => {
     // Taken port, address not on this machine, privileged port: the operator's settings to fix.

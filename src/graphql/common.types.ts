@@ -1,5 +1,11 @@
 import 'reflect-metadata';
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
+
+/**
+ * Federation: the types other subgraphs of the suite reference by id (a budget line's package or
+ * service). The router asks this service for them through `_entities` (see graphql/subgraph.ts).
+ */
+export const ENTITY_KEY = '@key(fields: "id")';
 
 export const StatusFilterEnum = { ALL: 'ALL', ACTIVE: 'ACTIVE', INACTIVE: 'INACTIVE' } as const;
 export type StatusFilter = keyof typeof StatusFilterEnum;
@@ -9,6 +15,8 @@ export const SortDirectionEnum = { ASC: 'ASC', DESC: 'DESC' } as const;
 export type SortDirection = keyof typeof SortDirectionEnum;
 registerEnumType(SortDirectionEnum, { name: 'SortDirection' });
 
+/** Other subgraphs define the same Relay page info: `@shareable` lets both resolve it. */
+@Directive('@shareable')
 @ObjectType({ simpleResolvers: true })
 export class PageInfo {
   @Field()

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
-import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { ROLES, type Role } from '../auth/token';
+import { ENTITY_KEY } from '../graphql/common.types';
 import type { ClinicSharing, TenantKind } from './viewer';
 
 export const TenantKindEnum = { CENTRAL: 'CENTRAL', CLINIC: 'CLINIC' } as const;
@@ -32,6 +33,7 @@ registerEnumType(RoleEnum, {
   },
 });
 
+@Directive(ENTITY_KEY)
 @ObjectType({ simpleResolvers: true })
 export class Tenant {
   @Field(() => ID)
@@ -46,6 +48,7 @@ export class Tenant {
   organizationId: string;
 }
 
+@Directive(ENTITY_KEY)
 @ObjectType({ simpleResolvers: true })
 export class Organization {
   @Field(() => ID)
