@@ -5,7 +5,7 @@ import { createResolversMap } from 'type-graphql';
 import { isUuid } from '../auth/token';
 import { findVisiblePackage } from '../catalog/packages/package.operations';
 import { findVisibleService } from '../catalog/services/service.operations';
-import type { RequestContext } from './context';
+import type { RequestContext } from '../request/context';
 import { createSchema } from './schema';
 
 /**

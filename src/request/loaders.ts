@@ -3,7 +3,7 @@ import { findPackages, findVisibleItems, findVisibleItemsById, type ItemWithServ
 import type { Package, PackageItem } from '../catalog/packages/package.types';
 import { findServices } from '../catalog/services/service.store';
 import type { Service } from '../catalog/services/service.types';
-import type { RequestTransaction } from '../db/request-transaction';
+import type { RequestTransaction } from './request-transaction';
 import { findOrganization, listTenants } from '../tenancy/tenancy.store';
 import type { Organization, Tenant } from '../tenancy/tenancy.types';
 import type { TenantScope, Viewer } from '../tenancy/viewer';
