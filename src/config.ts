@@ -21,6 +21,8 @@ export interface Config {
   demoData: boolean;
   /** Upper bound for one SQL statement of a request, so a bad query cannot hold a connection. */
   statementTimeoutMs: number;
+  /** Bearer token GET /metrics requires; unset: open in development, absent (404) in production. */
+  metricsToken?: string;
 }
 
 /** A bad environment value; `main` prints its message as the one line that stops the start. */
@@ -46,6 +48,13 @@ function parseInteger(name: string, raw: string | undefined, fallback: number, m
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got ${shown(raw)}`);
   }
   return value;
+}
+
+/** A bearer token: unset or blank is none; otherwise printable ASCII without spaces, as a header carries it. */
+function parseToken(name: string, raw: string | undefined): string | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  if (!/^[\x21-\x7e]+$/.test(raw.trim())) throw new ConfigError(`${name} must be printable ASCII without spaces`);
+  return raw.trim();
 }
 
 const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
@@ -103,5 +112,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel,
     demoData,
     statementTimeoutMs: parseInteger('STATEMENT_TIMEOUT_MS', env.STATEMENT_TIMEOUT_MS, 5000, 100, 600000),
+    metricsToken: parseToken('METRICS_TOKEN', env.METRICS_TOKEN),
   };
 }
