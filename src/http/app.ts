@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLRequest } from '@apollo/server';
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -24,6 +25,15 @@ import { metricsAuthorized, metricsRouteExists } from './metrics-access';
 /** At most this many operations in one batched (JSON array) request. */
 export const MAX_BATCH = 10;
 export const MAX_BODY = '1mb';
+/**
+ * Automatic persisted queries: a client may send a query's SHA-256 instead of its text once the
+ * server has seen it. The texts live in this process only, least recently used first out, at most
+ * about APQ_CACHE_BYTES of them, each for APQ_TTL_SECONDS; past either the client is answered
+ * PERSISTED_QUERY_NOT_FOUND and sends the text again. Query texts hold no tenant's data.
+ */
+export const APQ_CACHE_BYTES = 8 * 1024 * 1024;
+export const APQ_TTL_SECONDS = 24 * 60 * 60;
+
 /** How long a shutdown waits for in-flight requests before cutting their connections. */
 export const DRAIN_TIMEOUT_MS = 10_000;
 
@@ -144,6 +154,7 @@ export async function createApp(deps: AppDependencies, options: AppOptions) {
     csrfPrevention: true,
     formatError,
     includeStacktraceInErrorResponses: false,
+    persistedQueries: { cache: new InMemoryLRUCache<string>({ maxSize: APQ_CACHE_BYTES }), ttl: APQ_TTL_SECONDS },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer, stopGracePeriodMillis: DRAIN_TIMEOUT_MS }),
       config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
