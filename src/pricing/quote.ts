@@ -1,4 +1,5 @@
 import { isUuid } from '../auth/token';
+import { MAX_QUANTITY } from '../catalog/packages/package.operations';
 import type { ItemWithService } from '../catalog/packages/package.store';
 import type { Package } from '../catalog/packages/package.types';
 import type { Service } from '../catalog/services/service.types';
@@ -22,7 +23,6 @@ import { OdontogramLine, QuoteLine, type OdontogramPlan, type Quote, type QuoteI
 
 export const MAX_INPUT_LINES = 200;
 export const MAX_PRICED_LINES = 2_000;
-export const MAX_QUANTITY = 999;
 const HUNDRED_PERCENT = 10_000n;
 
 /**
