@@ -117,7 +117,7 @@ function pricePackage(items: BudgetItem[], options: { times?: number; teeth?: nu
   return {
     teeth,
     lines: budget.lines.map((priced) => ({
-      serviceId: priced.serviceId,
+      serviceId: priced.service.id,
       tooth: priced.tooth,
       quadrant: priced.quadrant,
       arch: priced.arch,

@@ -286,7 +286,7 @@ describe('the calculator agrees with an independent reference on random budgets'
       stats.lines += got.lines.length;
 
       // Every line, as the reference prices it.
-      const mine = got.lines.map((line) => [line.inputIndex, line.serviceId, line.tooth ?? line.quadrant ?? line.arch, line.quantity, line.unitPrice, line.taxRate, line.taxExemption, line.gross, line.discount, line.subtotal, line.tax, line.total, line.accepted]);
+      const mine = got.lines.map((line) => [line.inputIndex, line.service.id, line.tooth ?? line.quadrant ?? line.arch, line.quantity, line.unitPrice, line.taxRate, line.taxExemption, line.gross, line.discount, line.subtotal, line.tax, line.total, line.accepted]);
       const theirs = want.map((line) => {
         const site = line.site === '-' ? null : line.site[0] === 'a' ? line.site.slice(1) : Number(line.site.slice(1));
         return [line.input, line.serviceId, site, line.quantity, line.unitPrice, line.taxRate, line.taxExemption, line.gross, line.discount, line.subtotal, line.tax, line.total, line.accepted];

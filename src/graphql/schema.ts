@@ -4,10 +4,8 @@ import { buildSchema } from 'type-graphql';
 import { PackageConnectionResolver, PackageItemResolver, PackageResolver } from '../catalog/packages/package.resolver';
 import { ServiceConnectionResolver, ServiceResolver } from '../catalog/services/service.resolver';
 import {
-  OdontogramLineResolver,
   OdontogramPlanResolver,
   PackageQuoteResolver,
-  QuoteLineResolver,
   QuoteResolver,
 } from '../pricing/pricing.resolver';
 import { OrganizationResolver, TenantResolver, ViewerResolver } from '../tenancy/tenancy.resolver';
@@ -25,8 +23,6 @@ export const RESOLVERS = [
   PackageQuoteResolver,
   OdontogramPlanResolver,
   QuoteResolver,
-  QuoteLineResolver,
-  OdontogramLineResolver,
 ] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {

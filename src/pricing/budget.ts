@@ -22,14 +22,14 @@ export interface BudgetService {
 }
 
 /** A counted item of a package: its service and quantity. */
-export interface BudgetItem {
-  service: BudgetService;
+export interface BudgetItem<S extends BudgetService = BudgetService> {
+  service: S;
   quantity: number;
 }
 
 /** One input line with its rows resolved: a service, or a package's counted items in item order. */
-export interface BudgetInputLine {
-  source: { service: BudgetService } | { packageId: string; items: readonly BudgetItem[] };
+export interface BudgetInputLine<S extends BudgetService = BudgetService> {
+  source: { service: S } | { packageId: string; items: readonly BudgetItem<S>[] };
   /** Units of the service, or times the package. */
   quantity: number;
   /** Valid teeth in FDI order; null: not charted. */
@@ -57,9 +57,10 @@ export interface GlobalDiscount {
   field: string;
 }
 
-export interface BudgetLine extends ChartSite {
+/** A priced line; `service` is the very object the input named (callers hand their own rows through). */
+export interface BudgetLine<S extends BudgetService = BudgetService> extends ChartSite {
   inputIndex: number;
-  serviceId: string;
+  service: S;
   packageId: string | null;
   quantity: number;
   unitPrice: bigint;
@@ -81,8 +82,8 @@ export interface TaxGroup {
   tax: bigint;
 }
 
-export interface Budget {
-  lines: BudgetLine[];
+export interface Budget<S extends BudgetService = BudgetService> {
+  lines: BudgetLine<S>[];
   gross: bigint;
   discount: bigint;
   subtotal: bigint;
@@ -137,14 +138,14 @@ function sum(lines: readonly BudgetLine[], amount: (line: BudgetLine) => bigint)
 }
 
 /** The services an input line gives lines for, each with its quantity, in item order. */
-function servicesOf(input: BudgetInputLine): BudgetItem[] {
+function servicesOf<S extends BudgetService>(input: BudgetInputLine<S>): BudgetItem<S>[] {
   if ('service' in input.source) return [{ service: input.source.service, quantity: input.quantity }];
   return input.source.items.map((item) => ({ service: item.service, quantity: item.quantity * input.quantity }));
 }
 
 /** Expansion, in input order: each service on its sites, with gross = unit price x quantity. */
-function expand(inputs: readonly BudgetInputLine[], prices: PriceBook, fields: BudgetFields): BudgetLine[] {
-  const lines: BudgetLine[] = [];
+function expand<S extends BudgetService>(inputs: readonly BudgetInputLine<S>[], prices: PriceBook, fields: BudgetFields): BudgetLine<S>[] {
+  const lines: BudgetLine<S>[] = [];
   inputs.forEach((input, inputIndex) => {
     const services = servicesOf(input);
     if (input.teeth !== null && input.teeth.length === 0) {
@@ -165,7 +166,7 @@ function expand(inputs: readonly BudgetInputLine[], prices: PriceBook, fields: B
       for (const site of sitesOf(service.odontogramScope, input.teeth)) {
         lines.push({
           inputIndex,
-          serviceId: service.id,
+          service,
           packageId,
           ...site,
           quantity,
@@ -236,12 +237,12 @@ function breakdown(accepted: readonly BudgetLine[]): TaxGroup[] {
  * then per line subtotal, tax (half-up to the cent) and total; sums and the breakdown over the
  * accepted lines.
  */
-export function priceBudget(
-  inputs: readonly BudgetInputLine[],
+export function priceBudget<S extends BudgetService>(
+  inputs: readonly BudgetInputLine<S>[],
   globalDiscount: GlobalDiscount | null,
   prices: PriceBook,
   fields: BudgetFields,
-): Budget {
+): Budget<S> {
   const lines = expand(inputs, prices, fields);
   const accepted = lines.filter((line) => line.accepted);
   if (fields.ceiling !== null) {

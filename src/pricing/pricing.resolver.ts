@@ -1,8 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { Package } from '../catalog/packages/package.types';
-import { Service } from '../catalog/services/service.types';
 import type { RequestContext } from '../request/context';
-import { OdontogramLine, OdontogramPlan, Quote, QuoteInput, QuoteLine } from './pricing.types';
+import { OdontogramPlan, Quote, QuoteInput } from './pricing.types';
 import * as quotes from './quote';
 
 /** The budgeting module's view of a package: priced lines for `times` units. */
@@ -54,30 +53,5 @@ export class OdontogramPlanResolver {
   @FieldResolver(() => Package, { description: 'The package applied.' })
   async package(@Root() plan: OdontogramPlan, @Ctx() ctx: RequestContext): Promise<Package> {
     return (await ctx.loaders.package.load(plan.packageId))!;
-  }
-}
-
-function serviceOf(serviceId: string, ctx: RequestContext): Service | Promise<Service> {
-  return ctx.loaders.serviceOf(serviceId) as Service | Promise<Service>;
-}
-
-@Resolver(() => QuoteLine)
-export class QuoteLineResolver {
-  @FieldResolver(() => Service, { description: 'The service priced on this line.' })
-  service(@Root() line: QuoteLine, @Ctx() ctx: RequestContext): Service | Promise<Service> {
-    return serviceOf(line.serviceId, ctx);
-  }
-
-  @FieldResolver(() => Package, { nullable: true, description: 'The package the line was expanded from, if any.' })
-  async package(@Root() line: QuoteLine, @Ctx() ctx: RequestContext): Promise<Package | null> {
-    return line.packageId === null ? null : ctx.loaders.package.load(line.packageId);
-  }
-}
-
-@Resolver(() => OdontogramLine)
-export class OdontogramLineResolver {
-  @FieldResolver(() => Service, { description: 'The service charted on this line.' })
-  service(@Root() line: OdontogramLine, @Ctx() ctx: RequestContext): Service | Promise<Service> {
-    return serviceOf(line.serviceId, ctx);
   }
 }

@@ -1,23 +1,15 @@
 import 'reflect-metadata';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateScalar, DecimalScalar } from '../graphql/scalars';
+import { Package } from '../catalog/packages/package.types';
+import { Service } from '../catalog/services/service.types';
 import { PriceSourceEnum, type PriceSource } from './price-source';
 
 /** Amounts are "0.00" strings computed with Money; the Decimal scalar serialises them. */
 
-export const OdontogramScopeEnum = { NONE: 'NONE', MOUTH: 'MOUTH', ARCH: 'ARCH', QUADRANT: 'QUADRANT', TOOTH: 'TOOTH' } as const;
-export type OdontogramScope = keyof typeof OdontogramScopeEnum;
-registerEnumType(OdontogramScopeEnum, {
-  name: 'OdontogramScope',
-  description: 'Which part of the mouth a service is charted on in the odontogram.',
-  valuesConfig: {
-    NONE: { description: 'Not charted (a consultation, a hygiene visit counted once).' },
-    MOUTH: { description: 'Once for the whole mouth.' },
-    ARCH: { description: 'Once per arch (upper, lower) touched by the selected teeth.' },
-    QUADRANT: { description: 'Once per quadrant touched by the selected teeth.' },
-    TOOTH: { description: 'Once per selected tooth.' },
-  },
-});
+// In its own module so that the catalogue's Service type can use it without importing this file,
+// which refers to Service and Package (a cycle would leave one of them undefined at load time).
+export { OdontogramScopeEnum, type OdontogramScope } from './odontogram-scope';
 
 export const ArchEnum = { UPPER: 'UPPER', LOWER: 'LOWER' } as const;
 export type Arch = keyof typeof ArchEnum;
@@ -55,8 +47,9 @@ export interface PricedLine {
 /** Fields every priced line shows, in a quote or a plan (a base class: not a type of the schema by itself). */
 @ObjectType({ simpleResolvers: true })
 abstract class ChartedLine {
-  /** Resolved to a Service by the pricing resolvers. */
-  serviceId: string;
+  /** The row the calculator priced, read as it is: no resolver, no loader per line. */
+  @Field(() => Service, { description: 'The service priced on this line.' })
+  service: Service;
 
   @Field(() => Int, { nullable: true, description: 'FDI number, for TOOTH services given teeth.' })
   tooth: number | null;
@@ -94,8 +87,8 @@ abstract class ChartedLine {
   description: 'One priced line of a budget: one service (on a tooth, quadrant or arch when charted), its gross, discount, taxable base, tax and total.',
 })
 export class QuoteLine extends ChartedLine {
-  /** Resolved to the Package the line was expanded from, if any. */
-  packageId: string | null;
+  @Field(() => Package, { nullable: true, description: 'The package the line was expanded from, if any.' })
+  package: Package | null;
 
   @Field(() => Int, { description: 'Position of the input line it comes from (0-based); Package.quote has one input line.' })
   inputIndex: number;

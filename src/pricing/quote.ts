@@ -13,7 +13,7 @@ import { formatBigCents, parseCents } from './cents';
 import { countedItems } from './counted-items';
 import { validateTeeth } from './odontogram';
 import { basePrices, DEFAULT_TIME_ZONE, todayIn, type PriceBook } from './price-source';
-import { OdontogramLine, QuoteLine, type OdontogramPlan, type Quote, type QuoteInput, type QuoteLineInput } from './pricing.types';
+import type { OdontogramPlan, Quote, QuoteInput, QuoteLineInput } from './pricing.types';
 
 /**
  * Query.quote, Package.quote and odontogramPlan: each checks its own input and names its own
@@ -50,29 +50,36 @@ function percentInput(field: string, value: string | null | undefined): bigint |
   return hundredths;
 }
 
-function budgetItems(scope: TenantScope, pkg: Package, items: readonly ItemWithService[]): BudgetItem[] {
+function budgetItems(scope: TenantScope, pkg: Package, items: readonly ItemWithService[]): BudgetItem<Service>[] {
   return countedItems(scope, pkg, items).map(({ item, service }) => ({ service, quantity: item.quantity }));
 }
 
-/** The calculator's amounts as the API writes them. */
-function toQuote(budget: Budget, prices: PriceBook, currency: string): Quote {
+/** The calculator's figures as the API writes them, each line holding its service and package rows. */
+function toQuote(budget: Budget<Service>, packages: ReadonlyMap<string, Package>, prices: PriceBook, currency: string): Quote {
   const money = formatBigCents;
   return {
     priceListId: prices.priceListId,
     currency,
     on: prices.on,
-    lines: budget.lines.map((line) =>
-      Object.assign(new QuoteLine(), {
-        ...line,
+    lines: budget.lines.map((line) => ({
+      service: line.service,
+      package: line.packageId === null ? null : packages.get(line.packageId)!,
+      inputIndex: line.inputIndex,
+      tooth: line.tooth,
+      quadrant: line.quadrant,
+      arch: line.arch,
+      quantity: line.quantity,
       unitPrice: money(line.unitPrice),
+      priceSource: line.priceSource,
       taxRate: money(line.taxRate),
+      taxExemption: line.taxExemption,
       gross: money(line.gross),
       discount: money(line.discount),
       subtotal: money(line.subtotal),
       tax: money(line.tax),
-        total: money(line.total),
-      }),
-    ),
+      total: money(line.total),
+      accepted: line.accepted,
+    })),
     gross: money(budget.gross),
     discount: money(budget.discount),
     subtotal: money(budget.subtotal),
@@ -139,7 +146,7 @@ export async function quote(ctx: RequestContext, input: QuoteInput): Promise<Quo
   });
   const items = await Promise.all(rows.map((row, index) => (checked[index].input.packageId ? ctx.loaders.visibleItems.load(row!.id) : null)));
 
-  const inputs: BudgetInputLine[] = checked.map((line, index) => ({
+  const inputs: BudgetInputLine<Service>[] = checked.map((line, index) => ({
     source: line.input.serviceId
       ? { service: rows[index] as Service }
       : { packageId: rows[index]!.id, items: budgetItems(scope, rows[index] as Package, items[index]!) },
@@ -155,7 +162,8 @@ export async function quote(ctx: RequestContext, input: QuoteInput): Promise<Quo
     ceiling: 'lines',
   };
   const prices = priceBookOf();
-  return toQuote(priceBudget(inputs, globalDiscount, prices, fields), prices, scope.currency);
+  const packages = new Map(rows.filter((row, index) => checked[index].input.packageId).map((row) => [row!.id, row as Package]));
+  return toQuote(priceBudget(inputs, globalDiscount, prices, fields), packages, prices, scope.currency);
 }
 
 /** Package.quote(times): the calculator with one package line; an inactive package is priced too, and errors name `times`. */
@@ -163,7 +171,7 @@ export async function packageQuote(ctx: RequestContext, pkg: Package, times: num
   const scope = requireTenant(ctx.viewer);
   integerInRange('times', times, 1, MAX_QUANTITY);
   const items = await ctx.loaders.visibleItems.load(pkg.id);
-  const line: BudgetInputLine = {
+  const line: BudgetInputLine<Service> = {
     source: { packageId: pkg.id, items: budgetItems(scope, pkg, items) },
     quantity: times,
     teeth: null,
@@ -173,7 +181,7 @@ export async function packageQuote(ctx: RequestContext, pkg: Package, times: num
   };
   const fields: BudgetFields = { line: () => 'times', maxLines: null, ceiling: 'times' };
   const prices = priceBookOf();
-  return toQuote(priceBudget([line], null, prices, fields), prices, scope.currency);
+  return toQuote(priceBudget([line], null, prices, fields), new Map([[pkg.id, pkg]]), prices, scope.currency);
 }
 
 /**
@@ -187,7 +195,7 @@ export async function odontogramPlan(ctx: RequestContext, packageId: string, tee
   if (!pkg.active) throw new BadUserInputError('packageId', `The package "${pkg.name}" is deactivated and cannot be charted`);
   const chartedTeeth = validateTeeth(teeth);
   const items = await ctx.loaders.visibleItems.load(pkg.id);
-  const line: BudgetInputLine = {
+  const line: BudgetInputLine<Service> = {
     source: { packageId: pkg.id, items: budgetItems(scope, pkg, items) },
     quantity: 1,
     teeth: chartedTeeth,
@@ -197,6 +205,6 @@ export async function odontogramPlan(ctx: RequestContext, packageId: string, tee
   };
   const fields: BudgetFields = { line: () => 'teeth', maxLines: null, ceiling: null };
   const prices = priceBookOf();
-  const { lines, subtotal, tax, total } = toQuote(priceBudget([line], null, prices, fields), prices, scope.currency);
-  return { packageId: pkg.id, teeth: chartedTeeth, lines: lines.map((charted) => Object.assign(new OdontogramLine(), charted)), subtotal, tax, total };
+  const { lines, subtotal, tax, total } = toQuote(priceBudget([line], null, prices, fields), new Map([[pkg.id, pkg]]), prices, scope.currency);
+  return { packageId: pkg.id, teeth: chartedTeeth, lines, subtotal, tax, total };
 }

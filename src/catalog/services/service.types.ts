@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ConnectionOf, EdgeOf, ENTITY_KEY, SortDirectionEnum, StatusFilterEnum, type SortDirection, type StatusFilter } from '../../graphql/common.types';
 import { DecimalScalar } from '../../graphql/scalars';
-import { OdontogramScopeEnum, type OdontogramScope } from '../../pricing/pricing.types';
+import { OdontogramScopeEnum, type OdontogramScope } from '../../pricing/odontogram-scope';
 import { OriginEnum } from '../../tenancy/tenancy.types';
 import type { Origin } from '../../tenancy/visibility';
 
