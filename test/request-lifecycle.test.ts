@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { RequestTransaction } from '../src/db/request-transaction';
+import { RequestTransaction } from '../src/request/request-transaction';
 import { createLogger } from '../src/logger';
 import { enterTenant } from '../src/tenancy/tenancy.store';
 import { createPackage, createService, uniqueName } from './support/catalog';
 import { countRows, openDataSource, TEST_TRANSACTION_LIMITS, withDatabase } from './support/db';
-import { TestServer, type Chain } from './support/harness';
+import { TestServer, type Chain, type GraphQLResponse } from './support/harness';
 import { lockOrganization } from './support/locks';
 import { LogCapture } from './support/log-capture';
 
@@ -259,7 +259,7 @@ describe('two mutations of one operation against the same two packages in the op
       m2: addPackageItems(packageId: $second, items: $items) { id items { quantity } }
     }`;
     const items = [{ serviceId: service.id, quantity: 1 }];
-    const responses: Awaited<ReturnType<typeof server.gql>>[] = [];
+    const responses: GraphQLResponse[] = [];
     for (let batch = 0; batch < 5; batch += 1) {
       responses.push(
         ...(await Promise.all(
@@ -337,7 +337,7 @@ describe('the tenancy registry', () => {
     }
   });
 
-  it('is entered through one function that reads a single tenant, and the application role cannot redefine it', async () => {
+  it('is entered through one function that reads a single tenant and opens the registry for itself only', async () => {
     const definition = await withDatabase(async (client) => {
       const { rows } = await client.query<{ security_definer: boolean; config: string[] | null; body: string }>(
         `SELECT p.prosecdef AS security_definer, p.proconfig AS config, p.prosrc AS body FROM pg_proc p WHERE p.proname = 'enter_tenant'`,
@@ -347,6 +347,7 @@ describe('the tenancy registry', () => {
     expect(definition).toHaveLength(1);
     expect(definition[0].security_definer).toBe(true);
     expect(definition[0].body).toMatch(/LIMIT 1/i);
+    expect(definition[0].config).toContain('app.platform=on');
     const tx = await RequestTransaction.begin(dataSource, TEST_TRANSACTION_LIMITS);
     try {
       expect(await tx.query('SELECT tenant_id FROM enter_tenant($1)', [randomUUID()])).toEqual([]);
@@ -363,7 +364,7 @@ describe('the tenancy registry', () => {
     const found = execFileSync('grep', ['-rlE', "app\\.platform'?, *'on'", 'src'], { cwd: `${__dirname}/..`, encoding: 'utf8' })
       .trim()
       .split('\n');
-    expect(found).toEqual(['src/db/request-transaction.ts']);
+    expect(found).toEqual(['src/request/request-transaction.ts']);
   });
 });
 
