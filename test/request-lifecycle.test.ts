@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { RequestTransaction } from '../src/request/request-transaction';
+import { Atomic } from '../src/graphql/atomic';
 import { createLogger } from '../src/logger';
+import { createLoaders } from '../src/request/loaders';
 import { enterTenant } from '../src/tenancy/tenancy.store';
 import { createPackage, createService, uniqueName } from './support/catalog';
 import { countRows, openDataSource, TEST_TRANSACTION_LIMITS, withDatabase } from './support/db';
@@ -89,6 +91,45 @@ describe('the commit', () => {
       await tx.rollback();
     }
     expect(await countRows('SELECT count(*) FROM services WHERE name = $1', [name])).toBe(0);
+  });
+});
+
+describe('a mutation that fails', () => {
+  const log = createLogger('silent');
+  let dataSource: DataSource;
+  let server: TestServer;
+  let chain: Chain;
+
+  beforeAll(async () => {
+    dataSource = await openDataSource();
+    server = await TestServer.start();
+    chain = await server.provisionChain({ clinics: 1 });
+  });
+  afterAll(async () => {
+    await dataSource.destroy();
+    await server.stop();
+  });
+
+  it("clears the request's loaders, as one that succeeds does: what it read may have been undone", async () => {
+    const tx = await RequestTransaction.begin(dataSource, TEST_TRANSACTION_LIMITS);
+    try {
+      const scope = (await enterTenant(tx, chain.clinics[0].id))!;
+      const viewer = { userId: 'loader-test', roles: ['ADMIN' as const], scope };
+      const context = { requestId: 'loader-test', viewer, tx, loaders: createLoaders(tx, viewer), log };
+      await context.loaders.tenant.load(scope.tenantId);
+      const cached = tx.statementCount;
+      await context.loaders.tenant.load(scope.tenantId);
+      expect(tx.statementCount).toBe(cached);
+      const failing = Atomic({ context } as never, async () => {
+        throw new Error('the mutation failed');
+      });
+      await expect(failing).rejects.toThrow('the mutation failed');
+      const afterFailure = tx.statementCount; // SAVEPOINT and ROLLBACK TO SAVEPOINT
+      await context.loaders.tenant.load(scope.tenantId);
+      expect(tx.statementCount).toBe(afterFailure + 1);
+    } finally {
+      await tx.rollback();
+    }
   });
 });
 
