@@ -22,7 +22,7 @@ export const OPEN_TENANCY_REGISTRY = "set_config('app.platform', 'on', true)";
 const CONCURRENCY_FAILURES = new Set(['40P01', '40001']);
 
 /** PostgreSQL answered COMMIT with ROLLBACK: a statement had failed and aborted the transaction. */
-export class CommitRolledBackError extends Error {
+class CommitRolledBackError extends Error {
   constructor() {
     super('COMMIT was answered ROLLBACK: the transaction had been aborted and was rolled back');
   }
@@ -104,7 +104,7 @@ export class RequestTransaction {
       result = await work();
     } catch (error) {
       await this.query(`ROLLBACK TO SAVEPOINT ${name}`).catch((rollbackError: unknown) => {
-        log.error({ err: rollbackError, cause: error }, 'rollback to savepoint failed');
+        log.error({ err: rollbackError, failure: (error as Error).message }, 'rollback to savepoint failed');
       });
       throw error;
     }
