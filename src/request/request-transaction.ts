@@ -1,8 +1,9 @@
 import type { PoolClient, QueryResult } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
+import { sqlState } from '../db/errors';
 import { ConcurrentChangeError } from '../errors';
 import type { Logger } from '../logger';
-import { sqlState } from '../db/errors';
+import { traceStatement, tracingEnabled } from '../observability/tracing';
 
 /** The plain role every request runs as, so Row Level Security applies whoever DATABASE_URL names. */
 export const APP_ROLE = 'clinic_catalog_app';
@@ -80,7 +81,9 @@ export class RequestTransaction {
     this.statementCount += 1;
     // Resolvers run side by side but share one connection: statements go one after another
     // (pg deprecates overlapping queries on a client).
-    const run = this.pending.then(() => this.client.query(sql, params) as unknown as Promise<QueryResult | QueryResult[]>);
+    // Traced (text with placeholders, never the values) only when tracing is on.
+    const send = () => this.client.query(sql, params) as unknown as Promise<QueryResult | QueryResult[]>;
+    const run = this.pending.then(() => (tracingEnabled() ? traceStatement(sql, send) : send()));
     this.pending = run.catch(() => undefined);
     try {
       return await run;
