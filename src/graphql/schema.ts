@@ -9,6 +9,13 @@ import {
   PackageQuoteResolver,
   QuoteLineResolver,
 } from '../pricing/pricing.resolver';
+import {
+  PriceListConnectionResolver,
+  PriceListEntryConnectionResolver,
+  PriceListEntryResolver,
+  PriceListResolver,
+  ServiceEffectivePriceResolver,
+} from '../pricing/price-list.resolver';
 import { OrganizationResolver, TenantResolver, ViewerResolver } from '../tenancy/tenancy.resolver';
 import { DateTimeScalar } from './scalars';
 
@@ -25,6 +32,11 @@ export const RESOLVERS = [
   OdontogramPlanResolver,
   QuoteLineResolver,
   OdontogramLineResolver,
+  PriceListResolver,
+  PriceListEntryResolver,
+  PriceListConnectionResolver,
+  PriceListEntryConnectionResolver,
+  ServiceEffectivePriceResolver,
 ] as const;
 
 export function createSchema(): Promise<GraphQLSchema> {

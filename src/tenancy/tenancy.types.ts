@@ -57,6 +57,9 @@ export class Organization {
   @Field({ description: 'ISO-4217 code; every price of the organization is in it.' })
   currency: string;
 
+  @Field({ description: 'IANA time zone, e.g. "Europe/Madrid": what "today" means for price lists and quotes.' })
+  timeZone: string;
+
   @Field(() => ClinicSharingEnum)
   clinicSharing: ClinicSharing;
 }
@@ -80,6 +83,9 @@ export class ProvisionOrganizationInput {
 
   @Field({ defaultValue: 'EUR' })
   currency: string;
+
+  @Field({ defaultValue: 'Europe/Madrid', description: 'IANA time zone ("Europe/Madrid", "America/Bogota"): what "today" means for price lists and quotes. An unknown zone is BAD_USER_INPUT.' })
+  timeZone: string;
 
   @Field(() => ClinicSharingEnum, { defaultValue: 'CENTRAL_ONLY' })
   clinicSharing: ClinicSharing;
