@@ -1,6 +1,6 @@
 import { isUuid } from '../auth/token';
 import { BadUserInputError, NotFoundError } from '../errors';
-import type { RequestContext } from '../graphql/context';
+import type { RequestContext } from '../request/context';
 import { requireTenant } from '../tenancy/viewer';
 import { basePrices, todayIn, type PriceBook, type UnitPrice } from './price-source';
 import type { PriceList, PriceListEntry } from './price-list.types';

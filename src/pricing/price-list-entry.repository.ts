@@ -2,7 +2,7 @@ import { isUuid } from '../auth/token';
 import { containsSql, type PageRequest, type SortKey } from '../catalog/pagination';
 import { serviceColumns, toService } from '../catalog/services/service.store';
 import type { Service } from '../catalog/services/service.types';
-import type { RequestTransaction } from '../db/request-transaction';
+import type { RequestTransaction } from '../request/request-transaction';
 import { BadUserInputError } from '../errors';
 import type { TenantScope } from '../tenancy/viewer';
 import { SqlParams, visibleEntrySql } from '../tenancy/visibility';

@@ -6,7 +6,7 @@
 import { isUuid } from '../auth/token';
 import { conflictWhenTaken } from '../db/errors';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../errors';
-import type { RequestContext } from '../graphql/context';
+import type { RequestContext } from '../request/context';
 import { canChangeRow } from '../tenancy/permissions';
 import { requireTenant, requireTenantAdmin, type TenantScope } from '../tenancy/viewer';
 import { canSee } from '../tenancy/visibility';

@@ -1,5 +1,5 @@
 import { containsSql, pageSql, sortValueSql, type PageRequest, type SortKey } from '../catalog/pagination';
-import type { RequestTransaction } from '../db/request-transaction';
+import type { RequestTransaction } from '../request/request-transaction';
 import type { StatusFilter } from '../graphql/common.types';
 import type { TenantScope } from '../tenancy/viewer';
 import { originSql, SqlParams, visibleRowSql, type Origin } from '../tenancy/visibility';

@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, UseM
 import { pageRequest, searchTerm, toPage } from '../catalog/pagination';
 import { Service } from '../catalog/services/service.types';
 import { Atomic } from '../graphql/atomic';
-import type { RequestContext } from '../graphql/context';
+import type { RequestContext } from '../request/context';
 import { DateScalar } from '../graphql/scalars';
 import { canChangeRow } from '../tenancy/permissions';
 import { OriginEnum, Tenant } from '../tenancy/tenancy.types';

@@ -3,7 +3,7 @@ import { countedItems, findVisiblePackage, visibleItems } from '../catalog/packa
 import { Package } from '../catalog/packages/package.types';
 import { Service } from '../catalog/services/service.types';
 import { BadUserInputError, NotFoundError } from '../errors';
-import type { RequestContext } from '../graphql/context';
+import type { RequestContext } from '../request/context';
 import { requireTenant } from '../tenancy/viewer';
 import { planOdontogram } from './odontogram';
 import { OdontogramLine, OdontogramPlan, Quote, QuoteLine } from './pricing.types';

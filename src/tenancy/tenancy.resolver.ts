@@ -3,7 +3,7 @@ import { isUuid } from '../auth/token';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import { conflictWhenTaken } from '../db/errors';
 import { Atomic } from '../graphql/atomic';
-import type { RequestContext } from '../graphql/context';
+import type { RequestContext } from '../request/context';
 import { currencyCode, ianaTimeZone, requiredName } from '../validation';
 import { canChangeClinicSharing } from './permissions';
 import {

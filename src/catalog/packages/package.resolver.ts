@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
 import { Atomic } from '../../graphql/atomic';
-import type { RequestContext } from '../../graphql/context';
-import { whenReady } from '../../graphql/loaders';
+import type { RequestContext } from '../../request/context';
+import { whenReady } from '../../request/loaders';
 import { priceLine, sumLines } from '../../pricing/lines';
 import { Totals } from '../../pricing/pricing.types';
 import { canAddItems, canChangeItem, canChangeRow } from '../../tenancy/permissions';
