@@ -12,6 +12,8 @@ const DELIMITER_NAMES = Object.keys(DELIMITERS) as (keyof typeof DELIMITERS)[];
 /** What an export of the packages table was asked for, checked. */
 export interface PackageExportRequest {
   filter: PackageListFilter;
+  /** Total at this price list's prices (today in the organization's time zone); null: base prices. */
+  priceListId: string | null;
   language: ExportLanguage;
   /** CSV only. */
   delimiter: string;
@@ -19,8 +21,8 @@ export interface PackageExportRequest {
 
 /** The parameters each format takes: the filters of `packages`, the language, and the CSV delimiter. */
 export const EXPORT_PARAMETERS = {
-  csv: ['search', 'status', 'origin', 'lang', 'delimiter'],
-  xlsx: ['search', 'status', 'origin', 'lang'],
+  csv: ['search', 'status', 'origin', 'priceList', 'lang', 'delimiter'],
+  xlsx: ['search', 'status', 'origin', 'priceList', 'lang'],
 } as const;
 
 type Query = Record<string, unknown>;
@@ -67,6 +69,7 @@ export function parsePackageExportQuery(query: Query, format: keyof typeof EXPOR
   const delimiter = single(query, 'delimiter');
   return {
     filter,
+    priceListId: single(query, 'priceList') ?? null,
     language: language === undefined ? 'es' : oneOf('lang', language, EXPORT_LANGUAGES),
     delimiter: DELIMITERS[delimiter === undefined ? 'comma' : oneOf('delimiter', delimiter, DELIMITER_NAMES)],
   };

@@ -94,7 +94,7 @@ function exportPackages(deps: AppDependencies, format: Format): RequestHandler {
         res.end();
         return;
       }
-      const pages = await withFirstPageRead(committedAfterLastPage(exportedPackagePages(ctx, request.filter), ctx.tx));
+      const pages = await withFirstPageRead(committedAfterLastPage(exportedPackagePages(ctx, request.filter, request.priceListId), ctx.tx));
       sendHeaders();
       if (format === 'csv') await writePackagesCsv(pages, res, labels, request.delimiter);
       else await writePackagesXlsx(pages, res, labels);

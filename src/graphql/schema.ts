@@ -8,6 +8,7 @@ import {
   OdontogramPlanResolver,
   PackageQuoteResolver,
   QuoteLineResolver,
+  QuotePriceListResolver,
 } from '../pricing/pricing.resolver';
 import {
   PriceListConnectionResolver,
@@ -29,6 +30,7 @@ export const RESOLVERS = [
   PackageItemResolver,
   PackageConnectionResolver,
   PackageQuoteResolver,
+  QuotePriceListResolver,
   OdontogramPlanResolver,
   QuoteLineResolver,
   OdontogramLineResolver,

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { DecimalScalar } from '../graphql/scalars';
+import { DateScalar, DecimalScalar } from '../graphql/scalars';
+import { PriceSourceEnum, type PriceSource } from './price-source';
 
 /** Amounts are "0.00" strings computed with Money; the Decimal scalar serialises them. */
 
@@ -55,6 +56,9 @@ export class QuoteLine implements PricedLine {
   @Field(() => DecimalScalar)
   unitPrice: string;
 
+  @Field(() => PriceSourceEnum, { description: 'Where the unit price comes from: the price list (LIST, LIST_CLINIC) or the base price (BASE).' })
+  priceSource: PriceSource;
+
   @Field(() => DecimalScalar)
   taxRate: string;
 
@@ -72,6 +76,12 @@ export class QuoteLine implements PricedLine {
 export class Quote {
   @Field()
   currency: string;
+
+  /** The price list used, resolved to a PriceList by the price lists' field resolver; null: base prices. */
+  priceListId: string | null;
+
+  @Field(() => DateScalar, { description: 'The date that decided which price list is usable (prices are the current ones).' })
+  on: string;
 
   @Field(() => [QuoteLine])
   lines: QuoteLine[];

@@ -3,7 +3,9 @@ import { Atomic } from '../../graphql/atomic';
 import type { RequestContext } from '../../request/context';
 import { whenReady } from '../../request/loaders';
 import { priceLine, sumLines } from '../../pricing/lines';
+import { loadPriceBook } from '../../pricing/price-book';
 import { Totals } from '../../pricing/pricing.types';
+import { DateScalar } from '../../graphql/scalars';
 import { canAddItems, canChangeItem, canChangeRow } from '../../tenancy/permissions';
 import { OriginEnum, Tenant } from '../../tenancy/tenancy.types';
 import { requireTenant } from '../../tenancy/viewer';
@@ -80,9 +82,19 @@ export class PackageResolver {
     return (await operations.visibleItems(ctx, pkg)).length;
   }
 
-  @FieldResolver(() => Totals, { description: 'Over the items the viewer may see.' })
-  async totals(@Root() pkg: Package, @Ctx() ctx: RequestContext): Promise<Totals> {
-    return operations.packageTotals(await operations.visibleItems(ctx, pkg));
+  @FieldResolver(() => Totals, {
+    description:
+      "Over the items the viewer may see, at the price list's prices on `on` (default today in the organization's time zone) when a list is given: NOT_FOUND on `priceListId` for a list the viewer does not see, BAD_USER_INPUT when it is not usable that day.",
+  })
+  async totals(
+    @Root() pkg: Package,
+    @Ctx() ctx: RequestContext,
+    @Arg('priceListId', () => ID, { nullable: true }) priceListId?: string | null,
+    @Arg('on', () => DateScalar, { nullable: true }) on?: string | null,
+  ): Promise<Totals> {
+    const items = await operations.visibleItems(ctx, pkg);
+    const prices = await loadPriceBook(ctx, priceListId, on, items.map(({ service }) => service.id));
+    return operations.packageTotals(items, prices);
   }
 
   @FieldResolver(() => Boolean, { description: "Rename, describe, share: owner's administrators only." })
@@ -181,9 +193,21 @@ export class PackageItemResolver {
     return canChangeItem(ctx.viewer, item);
   }
 
-  @FieldResolver(() => Totals)
-  totals(@Root() item: PackageItem, @Ctx() ctx: RequestContext): Totals | Promise<Totals> {
-    return whenReady(ctx.loaders.serviceOf(item.serviceId), (service) => sumLines([priceLine(service!.price, service!.taxRate, item.quantity)]));
+  @FieldResolver(() => Totals, { description: "The item's line, at the price list's prices on `on` (default today) when a list is given." })
+  totals(
+    @Root() item: PackageItem,
+    @Ctx() ctx: RequestContext,
+    @Arg('priceListId', () => ID, { nullable: true }) priceListId?: string | null,
+    @Arg('on', () => DateScalar, { nullable: true }) on?: string | null,
+  ): Totals | Promise<Totals> {
+    // Base prices answer at once (a page holds thousands of items); a list is loaded for the whole page at once.
+    if (priceListId == null) {
+      return whenReady(ctx.loaders.serviceOf(item.serviceId), (service) => sumLines([priceLine(service!.price, service!.taxRate, item.quantity)]));
+    }
+    return (async () => {
+      const [service, prices] = await Promise.all([ctx.loaders.serviceOf(item.serviceId), loadPriceBook(ctx, priceListId, on, [item.serviceId])]);
+      return sumLines([priceLine(prices.unitPrice(service!).amount, service!.taxRate, item.quantity)]);
+    })();
   }
 }
 
