@@ -41,6 +41,16 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
   return value as T;
 }
 
+/** `lang=es|en` (default es) and `delimiter=comma|semicolon` (default comma), shared by every export. */
+function languageAndDelimiter(query: Query): { language: ExportLanguage; delimiter: string } {
+  const language = single(query, 'lang');
+  const delimiter = single(query, 'delimiter');
+  return {
+    language: language === undefined ? 'es' : oneOf('lang', language, EXPORT_LANGUAGES),
+    delimiter: DELIMITERS[delimiter === undefined ? 'comma' : oneOf('delimiter', delimiter, DELIMITER_NAMES)],
+  };
+}
+
 /** `origin=OWN,CENTRAL`: Origin values separated by commas. */
 function origins(value: string | undefined): Origin[] | null {
   if (value === undefined) return null;
@@ -65,12 +75,23 @@ export function parsePackageExportQuery(query: Query, format: keyof typeof EXPOR
     status: status === undefined ? 'ALL' : oneOf<StatusFilter>('status', status, Object.values(StatusFilterEnum)),
     origin: origins(single(query, 'origin')),
   });
-  const language = single(query, 'lang');
-  const delimiter = single(query, 'delimiter');
-  return {
-    filter,
-    priceListId: single(query, 'priceList') ?? null,
-    language: language === undefined ? 'es' : oneOf('lang', language, EXPORT_LANGUAGES),
-    delimiter: DELIMITERS[delimiter === undefined ? 'comma' : oneOf('delimiter', delimiter, DELIMITER_NAMES)],
-  };
+  return { filter, priceListId: single(query, 'priceList') ?? null, ...languageAndDelimiter(query) };
+}
+
+/** What an export of a price list was asked for, checked. */
+export interface PriceListExportRequest {
+  priceListId: string;
+  language: ExportLanguage;
+  /** CSV only. */
+  delimiter: string;
+}
+
+/** Reads `/exports/price-lists/<id>.<format>`: `lang`, and `delimiter` for CSV; unknown parameters are refused. */
+export function parsePriceListExportQuery(priceListId: string, query: Query, format: keyof typeof EXPORT_PARAMETERS): PriceListExportRequest {
+  const known = format === 'csv' ? ['lang', 'delimiter'] : ['lang'];
+  const unknown = Object.keys(query).find((name) => !known.includes(name));
+  if (unknown !== undefined) {
+    throw new BadUserInputError(unknown, `Unknown parameter "${unknown}"; a price list's ${format} export takes ${known.join(', ')}`);
+  }
+  return { priceListId, ...languageAndDelimiter(query) };
 }

@@ -11,7 +11,10 @@ import { canChangeRow } from '../tenancy/permissions';
 import { requireTenant, requireTenantAdmin, type TenantScope } from '../tenancy/viewer';
 import { canSee } from '../tenancy/visibility';
 import { decimalInRange, optionalText, requiredName } from '../validation';
+import { findVisibleServicesByCode } from '../catalog/services/service.store';
 import { expectVersion } from '../catalog/versions';
+import type { PriceListColumn } from '../exports/price-list-columns';
+import { columnName, type ImportSheet, type RowError } from '../imports/price-list-file';
 import { PriceListEntryRepository, type EntryKey } from './price-list-entry.repository';
 import { PriceListRepository, type PriceListFields } from './price-list.repository';
 import type { CreatePriceListInput, PriceList, PriceListEntry, PriceListEntryInput, PriceListEntryKey, UpdatePriceListInput } from './price-list.types';
@@ -225,3 +228,120 @@ export async function removePriceListEntries(
   });
   return (await changeEntries(ctx, list, [], removals)).list;
 }
+
+/** A list the viewer sees, held against changes (a shared lock) for the rest of the transaction: an export's ETag names what it exports. */
+export async function findPriceListToExport(ctx: RequestContext, id: string): Promise<PriceList | null> {
+  return isUuid(id) ? repositories(ctx).lists.lockVisible(id, 'share') : null;
+}
+
+/** An import's If-Match names another version than the stored one: 412, with the stored version as the new ETag. */
+export class StaleImportError extends Error {
+  constructor(readonly version: number) {
+    super(`The price list is at version ${version}: someone changed it meanwhile; export it again and retry`);
+  }
+}
+
+/** Rows of an import that cannot be taken: 422 listing them (nothing is changed). */
+export class ImportRowsError extends Error {
+  constructor(readonly errors: RowError[]) {
+    super('some rows cannot be imported');
+  }
+}
+
+/** What an import did (api.md): the counts and the list's version after it. */
+export interface ImportResult {
+  created: number;
+  updated: number;
+  removed: number;
+  unchanged: number;
+  version: number;
+}
+
+/** A fold of names as clinics are told apart (tenant names are unique in the organization, case and accents ignored). */
+const foldName = (name: string) => name.normalize('NFD').replace(/\p{M}/gu, '').trim().toLowerCase();
+
+/**
+ * `PUT /imports/price-lists/<id>`: the file's rows become entries (merge), and in `replace` mode
+ * the visible entries the file does not name are removed; entries the viewer cannot see are
+ * never touched. All or nothing: every bad row is reported and nothing changes. Visibility,
+ * permission and `If-Match` are checked as for setPriceListEntries.
+ */
+export async function importPriceListEntries(
+  ctx: RequestContext,
+  priceListId: string,
+  sheet: ImportSheet,
+  mode: 'merge' | 'replace',
+  ifMatch: number | null,
+): Promise<ImportResult> {
+  const scope = requireTenant(ctx.viewer);
+  const list = await listToChange(ctx, priceListId);
+  if (ifMatch !== null && ifMatch !== list.version) throw new StaleImportError(list.version);
+  const { entries } = repositories(ctx);
+
+  // Everything the rows name, read in a fixed number of statements.
+  const ids = sheet.rows.map((row) => row.cells.serviceId ?? '').filter(isUuid);
+  const codes = sheet.rows.filter((row) => !row.cells.serviceId && row.cells.code).map((row) => row.cells.code!);
+  const [byId, byCode, tenants] = await Promise.all([
+    Promise.all(ids.map((id) => ctx.loaders.service.load(id))),
+    findVisibleServicesByCode(ctx.tx, scope, [...new Set(codes)]),
+    ctx.loaders.organizationTenants(),
+  ]);
+  const services = new Map(byId.filter((service) => service !== null && canSee(scope, service)).map((service) => [service!.id, service!]));
+  const clinics = tenants.filter((tenant) => tenant.kind === 'CLINIC');
+
+  const errors: RowError[] = [];
+  const seen = new Map<string, number>();
+  const upserts: (EntryKey & { price: string })[] = [];
+  for (const { row, cells } of sheet.rows) {
+    const fail = (column: PriceListColumn, message: string) => errors.push({ row, column: columnName(column), message });
+    const failures = errors.length;
+    let serviceId: string | null = null;
+    const keyColumn: PriceListColumn = cells.serviceId ? 'serviceId' : 'code';
+    if (cells.serviceId) {
+      serviceId = services.get(cells.serviceId)?.id ?? null;
+      if (serviceId === null) fail('serviceId', `No service ${cells.serviceId} that the list's owner sees`);
+    } else if (cells.code) {
+      const matches = byCode.filter((service) => foldName(service.code!) === foldName(cells.code!) || service.code === cells.code);
+      if (matches.length === 0) fail('code', `No service with code "${cells.code}" that the list's owner sees`);
+      else if (matches.length > 1) fail('code', `ambiguous code: use service_id ("${cells.code}" names ${matches.length} services)`);
+      else serviceId = matches[0].id;
+    } else {
+      fail(sheet.columns.has('serviceId') ? 'serviceId' : 'code', 'A service_id or a code is required');
+    }
+    let clinicTenantId: string | null = null;
+    if (cells.clinic) {
+      if (list.ownerTenantId !== scope.centralTenantId) {
+        fail('clinic', 'Clinic overrides exist only on price lists owned by the central');
+      } else {
+        const named = clinics.filter((clinic) => clinic.id === cells.clinic || foldName(clinic.name) === foldName(cells.clinic!));
+        if (named.length === 1) clinicTenantId = named[0].id;
+        else if (named.length === 0) fail('clinic', `"${cells.clinic}" is not a clinic of the organization`);
+        else fail('clinic', `The clinic name "${cells.clinic}" is not unique: use the clinic's id`);
+      }
+    }
+    let price: string | null = null;
+    try {
+      // "12,50" is the Spanish way of writing 12.50.
+      price = decimalInRange('price', (cells.price ?? '').replace(/^(\d+),(\d+)$/, '$1.$2'), '0.00', '999999.99');
+    } catch (error) {
+      if (!(error instanceof BadUserInputError)) throw error;
+      fail('price', cells.price ? `${error.message}, got "${cells.price}"` : 'A price is required');
+    }
+    // Only a row that is otherwise good claims its key: a bad clinic or price must not make a later row a repeat.
+    if (errors.length === failures) {
+      const key = keyOf({ serviceId: serviceId!, clinicTenantId });
+      const earlier = seen.get(key);
+      if (earlier !== undefined) fail(keyColumn, `Repeats the service and clinic of row ${earlier}`);
+      else seen.set(key, row);
+    }
+    if (errors.length === failures) upserts.push({ serviceId: serviceId!, clinicTenantId, price: price! });
+  }
+  if (errors.length > 0) throw new ImportRowsError(errors.slice(0, MAX_REPORTED_ROW_ERRORS));
+
+  const removals = mode === 'replace' ? (await entries.allVisible(list.id)).filter((entry) => !seen.has(keyOf(entry))) : [];
+  const change = await changeEntries(ctx, list, upserts, removals);
+  return { created: change.created, updated: change.updated, removed: change.removed, unchanged: change.unchanged, version: change.list.version };
+}
+
+/** An import reports at most this many bad rows (api.md). */
+export const MAX_REPORTED_ROW_ERRORS = 100;

@@ -93,14 +93,17 @@ export class PriceListRepository {
     return ids.map((id) => byId.get(id) ?? null);
   }
 
-  /** A visible list, locked for the rest of the transaction so that changes to it and its entries queue up. */
-  async lockVisible(id: string): Promise<PriceList | null> {
+  /**
+   * A visible list, locked for the rest of the transaction: `update` so that changes to it and its
+   * entries queue up, `share` so that it does not change while it is read (exports).
+   */
+  async lockVisible(id: string, mode: 'update' | 'share' = 'update'): Promise<PriceList | null> {
     const params = new SqlParams();
     const [row] = await this.tx.query(
       `SELECT ${COLUMNS} FROM price_lists l
         WHERE l.organization_id = ${params.add(this.scope.organizationId)} AND l.id = ${params.add(id)}
           AND ${visibleRowSql(this.scope, 'l', params)}
-          FOR NO KEY UPDATE`,
+          ${mode === 'update' ? 'FOR NO KEY UPDATE' : 'FOR SHARE'}`,
       params.values,
     );
     return row ? toPriceList(row) : null;

@@ -97,6 +97,12 @@ export function createLoaders(tx: RequestTransaction, viewer: Viewer) {
     serviceOf(id: string): Service | null | Promise<Service | null> {
       return known.services.get(id) ?? loaders.service.load(id);
     },
+    /** Every tenant of the viewer's organization (one statement, shared with `tenant`). */
+    async organizationTenants(): Promise<Tenant[]> {
+      if (!scope) return [];
+      await loaders.tenant.load(scope.tenantId);
+      return [...known.tenants.values()];
+    },
     /** A service this request read with other rows (entries): later fields answer at once. */
     primeService(service: Service): void {
       known.services.set(service.id, service);
