@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { PACKAGE_TABLE_PRICED } from '../bench/operations';
 import { addItems, createPackage, createService, createServices, uniqueName } from './support/catalog';
 import { expectError, TestServer, type Chain } from './support/harness';
 import { createPriceList, listEntries, setEntries, todayIn } from './support/price-lists';
@@ -202,6 +203,13 @@ describe('statements with a price list do not grow with the size', () => {
     // The list, then its entries for the page's services: two more than without a list.
     expect(hundred.count).toBe(plain.count + 2);
     expect(hundred.data.packages.nodes[1].totals.total).not.toBe(plain.data.packages.nodes[1].totals.total);
+  });
+
+  it("the benchmark's L20 with a price list costs the 7 statements of L20 plus the list and its entries", async () => {
+    const twenty = await statements(PACKAGE_TABLE_PRICED, { first: 20, priceListId: list.id });
+    const hundred = await statements(PACKAGE_TABLE_PRICED, { first: 100, priceListId: list.id });
+    expect(hundred.data.packages.nodes).toHaveLength(100);
+    expect([twenty.count, hundred.count]).toEqual([9, 9]);
   });
 
   it('a quote and a plan with a list: 6 items or 200', async () => {
