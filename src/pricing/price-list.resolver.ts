@@ -36,16 +36,16 @@ const WHO_CHANGES = "The list's owner's ADMIN only: FORBIDDEN for others who see
 @Resolver(() => PriceList)
 export class PriceListResolver {
   @Query(() => PriceList, { nullable: true, description: 'Null when it does not exist or the viewer may not see it.' })
-  priceList(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<PriceList | null> {
+  priceList(@Arg('id', () => ID, { description: 'The price list\'s id.' }) id: string, @Ctx() ctx: RequestContext): Promise<PriceList | null> {
     return operations.findVisiblePriceList(ctx, id);
   }
 
   @Query(() => PriceListConnection, { description: 'The price lists the viewer sees, by name (then id). `first` is 1-100.' })
   async priceLists(
     @Ctx() ctx: RequestContext,
-    @Arg('filter', () => PriceListFilter, { nullable: true }) filter?: PriceListFilter | null,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first?: number | null,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Arg('filter', () => PriceListFilter, { nullable: true, description: 'Which lists; all the viewer sees when absent.' }) filter?: PriceListFilter | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 50, description: 'Page size, 1-100 (BAD_USER_INPUT on `first`).' }) first?: number | null,
+    @Arg('after', () => String, { nullable: true, description: 'The `endCursor` of the previous page (BAD_USER_INPUT on `after` for any other text).' }) after?: string | null,
   ): Promise<PriceListPage> {
     const scope = requireTenant(ctx.viewer);
     const page = pageRequest(first, after, PRICE_LIST_SORT_KEY, 'ASC');
@@ -61,12 +61,12 @@ export class PriceListResolver {
     return { ...toPage(rows, page, PRICE_LIST_SORT_KEY), filter: listFilter };
   }
 
-  @FieldResolver(() => Tenant)
+  @FieldResolver(() => Tenant, { description: 'The tenant that owns the list: only its administrators change it.' })
   owner(@Root() list: PriceList, @Ctx() ctx: RequestContext): Tenant | Promise<Tenant> {
     return ctx.loaders.tenantOf(list.ownerTenantId) as Tenant | Promise<Tenant>;
   }
 
-  @FieldResolver(() => OriginEnum)
+  @FieldResolver(() => OriginEnum, { description: 'Where the list comes from, seen from the viewer\'s tenant.' })
   origin(@Root() list: PriceList, @Ctx() ctx: RequestContext): Origin {
     return originOf(requireTenant(ctx.viewer), list.ownerTenantId);
   }
@@ -77,7 +77,11 @@ export class PriceListResolver {
   }
 
   @FieldResolver(() => Boolean, { description: "Active and within its dates on `on` (default: today in the organization's time zone)." })
-  usable(@Root() list: PriceList, @Ctx() ctx: RequestContext, @Arg('on', () => DateScalar, { nullable: true }) on?: string | null): boolean {
+  usable(
+    @Root() list: PriceList,
+    @Ctx() ctx: RequestContext,
+    @Arg('on', () => DateScalar, { nullable: true, description: "The day; default today in the organization's time zone." }) on?: string | null,
+  ): boolean {
     return isUsableOn(list, pricingDay(ctx, on));
   }
 
@@ -88,9 +92,9 @@ export class PriceListResolver {
   async entries(
     @Root() list: PriceList,
     @Ctx() ctx: RequestContext,
-    @Arg('filter', () => PriceListEntryFilter, { nullable: true }) filter?: PriceListEntryFilter | null,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first?: number | null,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Arg('filter', () => PriceListEntryFilter, { nullable: true, description: 'Which entries; all the viewer sees when absent.' }) filter?: PriceListEntryFilter | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 50, description: 'Page size, 1-100 (BAD_USER_INPUT on `first`).' }) first?: number | null,
+    @Arg('after', () => String, { nullable: true, description: 'The `endCursor` of the previous page (BAD_USER_INPUT on `after` for any other text).' }) after?: string | null,
   ): Promise<EntryPage> {
     const scope = requireTenant(ctx.viewer);
     const page = pageRequest(first, after, ENTRY_SORT_KEY, 'ASC');
@@ -102,7 +106,7 @@ export class PriceListResolver {
 
   @Mutation(() => PriceList, { description: 'Any ADMIN of a tenant; the list is owned by the viewer\'s tenant. CONFLICT on `name` when the tenant already has a list of that name; BAD_USER_INPUT naming the field.' })
   @UseMiddleware(Atomic)
-  createPriceList(@Arg('input', () => CreatePriceListInput) input: CreatePriceListInput, @Ctx() ctx: RequestContext): Promise<PriceList> {
+  createPriceList(@Arg('input', () => CreatePriceListInput, { description: 'The new list.' }) input: CreatePriceListInput, @Ctx() ctx: RequestContext): Promise<PriceList> {
     return operations.createPriceList(ctx, input);
   }
 
@@ -111,17 +115,22 @@ export class PriceListResolver {
   })
   @UseMiddleware(Atomic)
   updatePriceList(
-    @Arg('id', () => ID) id: string,
-    @Arg('input', () => UpdatePriceListInput) input: UpdatePriceListInput,
+    @Arg('id', () => ID, { description: 'The list to change.' }) id: string,
+    @Arg('input', () => UpdatePriceListInput, { description: 'The fields to change.' }) input: UpdatePriceListInput,
     @Ctx() ctx: RequestContext,
-    @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion?: number | null,
+    @Arg('expectedVersion', () => Int, { nullable: true, description: 'The version the change is based on (CONFLICT on `expectedVersion` when stale).' })
+    expectedVersion?: number | null,
   ): Promise<PriceList> {
     return operations.updatePriceList(ctx, id, input, expectedVersion);
   }
 
   @Mutation(() => PriceList, { description: `Deactivate (dar de baja) or reactivate. ${WHO_CHANGES}` })
   @UseMiddleware(Atomic)
-  setPriceListActive(@Arg('id', () => ID) id: string, @Arg('active') active: boolean, @Ctx() ctx: RequestContext): Promise<PriceList> {
+  setPriceListActive(
+    @Arg('id', () => ID, { description: 'The list.' }) id: string,
+    @Arg('active', { description: 'False deactivates (dar de baja), true reactivates; the same state again changes nothing.' }) active: boolean,
+    @Ctx() ctx: RequestContext,
+  ): Promise<PriceList> {
     return operations.setPriceListActive(ctx, id, active);
   }
 
@@ -130,10 +139,11 @@ export class PriceListResolver {
   })
   @UseMiddleware(Atomic)
   setPriceListEntries(
-    @Arg('priceListId', () => ID) priceListId: string,
-    @Arg('entries', () => [PriceListEntryInput]) entries: PriceListEntryInput[],
+    @Arg('priceListId', () => ID, { description: 'The list (NOT_FOUND on `priceListId` when the viewer does not see it).' }) priceListId: string,
+    @Arg('entries', () => [PriceListEntryInput], { description: '1-1,000 entries, each key (service, clinic) once.' }) entries: PriceListEntryInput[],
     @Ctx() ctx: RequestContext,
-    @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion?: number | null,
+    @Arg('expectedVersion', () => Int, { nullable: true, description: 'The version the change is based on (CONFLICT on `expectedVersion` when stale).' })
+    expectedVersion?: number | null,
   ): Promise<PriceList> {
     return operations.setPriceListEntries(ctx, priceListId, entries, expectedVersion);
   }
@@ -143,10 +153,11 @@ export class PriceListResolver {
   })
   @UseMiddleware(Atomic)
   removePriceListEntries(
-    @Arg('priceListId', () => ID) priceListId: string,
-    @Arg('keys', () => [PriceListEntryKey]) keys: PriceListEntryKey[],
+    @Arg('priceListId', () => ID, { description: 'The list (NOT_FOUND on `priceListId` when the viewer does not see it).' }) priceListId: string,
+    @Arg('keys', () => [PriceListEntryKey], { description: '1-1,000 keys of existing entries, each once.' }) keys: PriceListEntryKey[],
     @Ctx() ctx: RequestContext,
-    @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion?: number | null,
+    @Arg('expectedVersion', () => Int, { nullable: true, description: 'The version the change is based on (CONFLICT on `expectedVersion` when stale).' })
+    expectedVersion?: number | null,
   ): Promise<PriceList> {
     return operations.removePriceListEntries(ctx, priceListId, keys, expectedVersion);
   }
@@ -154,7 +165,7 @@ export class PriceListResolver {
 
 @Resolver(() => PriceListEntry)
 export class PriceListEntryResolver {
-  @FieldResolver(() => Service)
+  @FieldResolver(() => Service, { description: 'The service priced.' })
   service(@Root() entry: PriceListEntry, @Ctx() ctx: RequestContext): Service | Promise<Service> {
     return ctx.loaders.serviceOf(entry.serviceId) as Service | Promise<Service>;
   }
@@ -189,9 +200,9 @@ export class ServiceEffectivePriceResolver {
   })
   async effectivePrice(
     @Root() service: Service,
-    @Arg('priceListId', () => ID) priceListId: string,
+    @Arg('priceListId', () => ID, { description: 'A price list the viewer sees.' }) priceListId: string,
     @Ctx() ctx: RequestContext,
-    @Arg('on', () => DateScalar, { nullable: true }) on?: string | null,
+    @Arg('on', () => DateScalar, { nullable: true, description: "The price date; default today in the organization's time zone." }) on?: string | null,
   ): Promise<EffectivePrice> {
     const book = await loadListPriceBook(ctx, priceListId, pricingDay(ctx, on), [service.id]);
     const { amount, source, entry } = book.effective(service);

@@ -21,13 +21,13 @@ registerEnumType(PriceListKindEnum, {
 /** A price list (tarifa) as stored; owner, origin, rights, usability and entries are resolved. */
 @ObjectType({ simpleResolvers: true, description: 'A tarifa: prices for some services that replace their base prices when the list is chosen.' })
 export class PriceList {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Opaque, unique in the organization.' })
   id: string;
 
   @Field({ description: 'Unique per owner tenant (case and accents ignored), 1-120 characters.' })
   name: string;
 
-  @Field(() => PriceListKindEnum)
+  @Field(() => PriceListKindEnum, { description: 'General prices, an insurer\'s or an agreement\'s.' })
   kind: PriceListKind;
 
   @Field(() => String, { nullable: true, description: 'INSURER and AGREEMENT lists: who the prices are agreed with (1-120 characters).' })
@@ -42,7 +42,7 @@ export class PriceList {
   @Field(() => DateScalar, { nullable: true, description: 'Last day the list applies, inclusive; null: no end.' })
   validUntil: string | null;
 
-  @Field()
+  @Field({ description: 'False once deactivated (dado de baja): not usable on any date, still listed and editable by its owner.' })
   active: boolean;
 
   @Field({ description: "Whether tenants other than the owner may see it (per the organization's sharing)." })
@@ -51,28 +51,28 @@ export class PriceList {
   @Field(() => Int, { description: 'Counts every change to the list, its entries included.' })
   version: number;
 
-  @Field()
+  @Field({ description: 'When the list was created (UTC).' })
   createdAt: Date;
 
-  @Field()
+  @Field({ description: 'When the list or its entries last changed (UTC).' })
   updatedAt: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When it was last deactivated; null while active.' })
   deactivatedAt: Date | null;
 
   ownerTenantId: string;
 }
 
 /** One price of a list: for every clinic (clinicTenantId null) or an override for one clinic. */
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ simpleResolvers: true, description: 'One price of a list: for every clinic that uses it, or an override for one clinic.' })
 export class PriceListEntry {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Opaque, unique in the organization.' })
   id: string;
 
   @Field(() => DecimalScalar, { description: 'Before tax, 0.00-999999.99 (0.00 is "sin coste").' })
   price: string;
 
-  @Field()
+  @Field({ description: 'When the price was set (UTC).' })
   updatedAt: Date;
 
   priceListId: string;
@@ -85,44 +85,44 @@ export class EffectivePrice {
   @Field(() => DecimalScalar, { description: 'The unit price before tax.' })
   amount: string;
 
-  @Field(() => PriceSourceEnum)
+  @Field(() => PriceSourceEnum, { description: 'Where the amount comes from: the viewer\'s override, the entry for every clinic, or the base price.' })
   source: PriceSource;
 
   @Field(() => PriceListEntry, { nullable: true, description: 'Null when the source is BASE.' })
   entry: PriceListEntry | null;
 }
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ simpleResolvers: true, description: 'One price list of a page of the price lists, with its cursor.' })
 export class PriceListEdge extends EdgeOf(PriceList) {}
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ simpleResolvers: true, description: 'One page of the price lists the viewer sees.' })
 export class PriceListConnection extends ConnectionOf(PriceList, PriceListEdge) {}
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ simpleResolvers: true, description: 'One entry of a page of a price list\'s entries, with its cursor.' })
 export class PriceListEntryEdge extends EdgeOf(PriceListEntry) {}
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ simpleResolvers: true, description: 'One page of the entries of a price list the viewer sees.' })
 export class PriceListEntryConnection extends ConnectionOf(PriceListEntry, PriceListEntryEdge) {}
 
-@InputType()
+@InputType({ description: 'Which price lists to list; the conditions given all apply.' })
 export class PriceListFilter {
   @Field(() => String, { nullable: true, description: 'Case- and accent-insensitive substring of the name or partner name (up to 100 characters).' })
   search?: string | null;
 
-  @Field(() => StatusFilterEnum, { nullable: true, defaultValue: 'ALL' })
+  @Field(() => StatusFilterEnum, { nullable: true, defaultValue: 'ALL', description: 'Active, deactivated or both.' })
   status?: StatusFilter | null;
 
-  @Field(() => [OriginEnum], { nullable: true })
+  @Field(() => [OriginEnum], { nullable: true, description: 'Only lists of these origins (own, the central\'s, other clinics\').' })
   origin?: Origin[] | null;
 
-  @Field(() => [PriceListKindEnum], { nullable: true })
+  @Field(() => [PriceListKindEnum], { nullable: true, description: 'Only lists of these kinds.' })
   kind?: PriceListKind[] | null;
 
   @Field(() => DateScalar, { nullable: true, description: 'Only lists usable on that date (active and within their dates).' })
   usableOn?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'Which entries to list; the conditions given all apply.' })
 export class PriceListEntryFilter {
   @Field(() => String, { nullable: true, description: "Case- and accent-insensitive substring of the service's name or code (up to 100 characters)." })
   search?: string | null;
@@ -131,12 +131,12 @@ export class PriceListEntryFilter {
   clinicId?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'A new price list, owned by the viewer\'s tenant.' })
 export class CreatePriceListInput {
   @Field({ description: '1-120 characters, unique per owner tenant (case and accents ignored).' })
   name: string;
 
-  @Field(() => PriceListKindEnum, { defaultValue: 'GENERAL' })
+  @Field(() => PriceListKindEnum, { defaultValue: 'GENERAL', description: 'General prices, an insurer\'s or an agreement\'s.' })
   kind: PriceListKind;
 
   @Field(() => String, { nullable: true, description: 'Required for INSURER and AGREEMENT lists; 1-120 characters.' })
@@ -151,35 +151,35 @@ export class CreatePriceListInput {
   @Field(() => DateScalar, { nullable: true, description: 'Last day the list applies; not before validFrom.' })
   validUntil?: string | null;
 
-  @Field({ defaultValue: true })
+  @Field({ defaultValue: true, description: "Whether tenants other than the owner may see it (per the organization's sharing)." })
   shared: boolean;
 }
 
 @InputType({ description: 'An absent field keeps its value; an explicit null clears an optional one.' })
 export class UpdatePriceListInput {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: '1-120 characters, unique per owner (CONFLICT on `name`); null keeps the name.' })
   name?: string | null;
 
-  @Field(() => PriceListKindEnum, { nullable: true })
+  @Field(() => PriceListKindEnum, { nullable: true, description: 'INSURER and AGREEMENT need a partner name, given or stored (BAD_USER_INPUT on `partnerName`); null keeps the kind.' })
   kind?: PriceListKind | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: '1-120 characters; null clears it (not allowed for INSURER and AGREEMENT lists).' })
   partnerName?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Up to 20 characters; null clears it.' })
   partnerTaxId?: string | null;
 
-  @Field(() => DateScalar, { nullable: true })
+  @Field(() => DateScalar, { nullable: true, description: 'First day the list applies; null: no start.' })
   validFrom?: string | null;
 
-  @Field(() => DateScalar, { nullable: true })
+  @Field(() => DateScalar, { nullable: true, description: 'Last day the list applies, not before validFrom (BAD_USER_INPUT on `validUntil`); null: no end.' })
   validUntil?: string | null;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: 'Share or unshare; null keeps it.' })
   shared?: boolean | null;
 }
 
-@InputType()
+@InputType({ description: 'One price to set: for every clinic, or an override for one clinic.' })
 export class PriceListEntryInput {
   @Field(() => ID, { description: "A service the list's owner sees (an inactive one may be priced)." })
   serviceId: string;
@@ -191,9 +191,9 @@ export class PriceListEntryInput {
   price: string;
 }
 
-@InputType()
+@InputType({ description: 'Which entry to remove: its service, and its clinic for an override.' })
 export class PriceListEntryKey {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The entry\'s service (NOT_FOUND on `keys[i].serviceId` when the viewer does not see it).' })
   serviceId: string;
 
   @Field(() => ID, { nullable: true, description: 'Null: the entry for every clinic.' })

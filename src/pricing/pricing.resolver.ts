@@ -17,14 +17,14 @@ import { quotePackage } from './quote';
 export class PackageQuoteResolver {
   @FieldResolver(() => Quote, {
     description:
-      'Budget lines for `times` units of the package (budgeting module), at the price list\'s prices on `on` (default today in the organization\'s time zone) when a list is given: NOT_FOUND on `priceListId` for a list the viewer does not see, BAD_USER_INPUT when it is not usable that day.',
+      "Budget lines for `times` units of the package (budgeting module): one line per item the viewer sees whose service is active, in item order, with quantity = the item's quantity x `times`. An inactive package is priced too. BAD_USER_INPUT on `times`. Unit prices are the price list's effective prices on `on` (default today in the organization's time zone) when `priceListId` is given, else base prices: NOT_FOUND on `priceListId` for a list the viewer does not see, BAD_USER_INPUT on it when the list is not usable that day.",
   })
   async quote(
     @Root() pkg: Package,
     @Ctx() ctx: RequestContext,
-    @Arg('times', () => Int, { nullable: true, defaultValue: 1 }) times?: number | null,
-    @Arg('priceListId', () => ID, { nullable: true }) priceListId?: string | null,
-    @Arg('on', () => DateScalar, { nullable: true }) on?: string | null,
+    @Arg('times', () => Int, { nullable: true, defaultValue: 1, description: 'How many times the package is applied, 1-99.' }) times?: number | null,
+    @Arg('priceListId', () => ID, { nullable: true, description: 'A price list the viewer sees, usable on `on`.' }) priceListId?: string | null,
+    @Arg('on', () => DateScalar, { nullable: true, description: "The price date; default today in the organization's time zone." }) on?: string | null,
   ): Promise<Quote> {
     const scope = requireTenant(ctx.viewer);
     const items = await visibleItems(ctx, pkg);
@@ -45,11 +45,12 @@ export class QuotePriceListResolver {
 @Resolver(() => OdontogramPlan)
 export class OdontogramPlanResolver {
   @Query(() => OdontogramPlan, {
-    description: 'Teeth in FDI notation (11-18, 21-28, 31-38, 41-48, 51-55, 61-65, 71-75, 81-85), no duplicates.',
+    description:
+      'What applying a package to some teeth would chart (odontograma); nothing is stored. Teeth in FDI notation (11-18, 21-28, 31-38, 41-48, 51-55, 61-65, 71-75, 81-85), no duplicates. Tenant users (ADMIN or STAFF); a platform administrator gets FORBIDDEN. NOT_FOUND on `packageId` when the viewer does not see the package; BAD_USER_INPUT on `packageId` when it is deactivated; BAD_USER_INPUT on `teeth` for an invalid or repeated tooth, more than 52 teeth, or none while counted items are charted per TOOTH, QUADRANT or ARCH.',
   })
   async odontogramPlan(
-    @Arg('packageId', () => ID) packageId: string,
-    @Arg('teeth', () => [Int]) teeth: number[],
+    @Arg('packageId', () => ID, { description: 'An active package the viewer sees.' }) packageId: string,
+    @Arg('teeth', () => [Int], { description: 'The selected teeth, FDI numbers in any order, at most 52.' }) teeth: number[],
     @Ctx() ctx: RequestContext,
     @Arg('priceListId', () => ID, { nullable: true, description: 'Price the lines at this list\'s prices (NOT_FOUND / BAD_USER_INPUT on priceListId as for quotes).' })
     priceListId?: string | null,
@@ -63,7 +64,7 @@ export class OdontogramPlanResolver {
     return { packageId: pkg.id, ...planOdontogram(countedItems(items, prices), teeth) };
   }
 
-  @FieldResolver(() => Package)
+  @FieldResolver(() => Package, { description: 'The package applied.' })
   async package(@Root() plan: OdontogramPlan, @Ctx() ctx: RequestContext): Promise<Package> {
     return (await ctx.loaders.package.load(plan.packageId))!;
   }
@@ -75,7 +76,7 @@ function serviceOf(line: QuoteLine, ctx: RequestContext): Service | Promise<Serv
 
 @Resolver(() => QuoteLine)
 export class QuoteLineResolver {
-  @FieldResolver(() => Service)
+  @FieldResolver(() => Service, { description: 'The service priced on this line.' })
   service(@Root() line: QuoteLine, @Ctx() ctx: RequestContext): Service | Promise<Service> {
     return serviceOf(line, ctx);
   }
@@ -83,7 +84,7 @@ export class QuoteLineResolver {
 
 @Resolver(() => OdontogramLine)
 export class OdontogramLineResolver {
-  @FieldResolver(() => Service)
+  @FieldResolver(() => Service, { description: 'The service charted on this line.' })
   service(@Root() line: OdontogramLine, @Ctx() ctx: RequestContext): Service | Promise<Service> {
     return serviceOf(line, ctx);
   }

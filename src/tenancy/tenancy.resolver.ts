@@ -21,7 +21,9 @@ const uniqueTenantName = <T>(work: () => Promise<T>): Promise<T> =>
 
 @Resolver(() => Organization)
 export class OrganizationResolver {
-  @Query(() => Organization)
+  @Query(() => Organization, {
+    description: "The viewer's organization. Tenant users (ADMIN or STAFF); a platform administrator gets FORBIDDEN.",
+  })
   async organization(@Ctx() ctx: RequestContext): Promise<Organization> {
     const scope = requireTenant(ctx.viewer);
     const organization = await findOrganization(ctx.tx, scope.organizationId);
@@ -43,10 +45,13 @@ export class OrganizationResolver {
     return listTenants(ctx.tx, organization.id);
   }
 
-  @Mutation(() => Organization, { description: 'Central administrators only.' })
+  @Mutation(() => Organization, {
+    description:
+      'Sets whether clinics see what other clinics share. Central administrators only: anyone else (clinics, STAFF, platform administrators) gets FORBIDDEN.',
+  })
   @UseMiddleware(Atomic)
   async updateClinicSharing(
-    @Arg('mode', () => ClinicSharingEnum) mode: ClinicSharing,
+    @Arg('mode', () => ClinicSharingEnum, { description: 'The new sharing mode.' }) mode: ClinicSharing,
     @Ctx() ctx: RequestContext,
   ): Promise<Organization> {
     const scope = requireTenant(ctx.viewer);
@@ -56,10 +61,13 @@ export class OrganizationResolver {
     return storeClinicSharing(ctx.tx, scope.organizationId, mode);
   }
 
-  @Mutation(() => Organization, { description: 'Platform administrators only.' })
+  @Mutation(() => Organization, {
+    description:
+      'Creates an organization with its central and clinics. Platform administrators only (anyone else: FORBIDDEN). BAD_USER_INPUT on `name`, `currency`, `centralName`, `clinicNames` or `clinicNames[i]`; CONFLICT on `name` when two of its tenants would share a name.',
+  })
   @UseMiddleware(Atomic)
   async provisionOrganization(
-    @Arg('input', () => ProvisionOrganizationInput) input: ProvisionOrganizationInput,
+    @Arg('input', () => ProvisionOrganizationInput, { description: 'The organization and its tenants.' }) input: ProvisionOrganizationInput,
     @Ctx() ctx: RequestContext,
   ): Promise<Organization> {
     requirePlatformAdmin(ctx.viewer);
@@ -87,7 +95,7 @@ export class OrganizationResolver {
 
 @Resolver(() => ViewerInfo)
 export class ViewerResolver {
-  @Query(() => ViewerInfo)
+  @Query(() => ViewerInfo, { description: 'Who is asking. Any valid token, platform administrators included.' })
   me(@Ctx() ctx: RequestContext): ViewerInfo {
     const { viewer } = ctx;
     return {
@@ -103,7 +111,7 @@ export class ViewerResolver {
     return info.tenantId ? ctx.loaders.tenant.load(info.tenantId) : null;
   }
 
-  @FieldResolver(() => Organization, { nullable: true })
+  @FieldResolver(() => Organization, { nullable: true, description: "The tenant's organization; null for a platform administrator." })
   organization(@Root() info: ViewerInfo, @Ctx() ctx: RequestContext): Promise<Organization | null> | null {
     return info.organizationId ? findOrganization(ctx.tx, info.organizationId) : null;
   }
@@ -111,11 +119,14 @@ export class ViewerResolver {
 
 @Resolver(() => Tenant)
 export class TenantResolver {
-  @Mutation(() => Tenant, { description: 'Platform administrators only.' })
+  @Mutation(() => Tenant, {
+    description:
+      'Adds a clinic to a chain. Platform administrators only (anyone else: FORBIDDEN). BAD_USER_INPUT on `name`; NOT_FOUND when the organization does not exist; BAD_USER_INPUT on `organizationId` for a standalone clinic (no central); CONFLICT on `name` when a tenant of the organization has it.',
+  })
   @UseMiddleware(Atomic)
   async addClinic(
-    @Arg('organizationId', () => ID) organizationId: string,
-    @Arg('name') name: string,
+    @Arg('organizationId', () => ID, { description: 'The chain to add to.' }) organizationId: string,
+    @Arg('name', { description: 'The clinic\'s name, 1-120 characters, trimmed; unique in the organization, case and accents ignored.' }) name: string,
     @Ctx() ctx: RequestContext,
   ): Promise<Tenant> {
     requirePlatformAdmin(ctx.viewer);
