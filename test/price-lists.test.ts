@@ -320,4 +320,19 @@ describe('price lists: time zones, create, update, deactivate, visibility, lists
       expectError(await server.gql(LISTS, { filter: { search: 's'.repeat(101) } }, token), 'BAD_USER_INPUT', 'search');
     });
   });
+
+  it('is a federation entity: _entities resolves price lists with the viewer\'s visibility, null for the others', async () => {
+    const shared = await createPriceList(server, central);
+    const hidden = await createPriceList(server, central, { shared: false });
+    const other = await server.provisionChain();
+    const elsewhere = await createPriceList(server, other.central!.admin);
+    const representations = [shared, hidden, elsewhere, { id: randomUUID() }, { id: 'x' }].map((list) => ({ __typename: 'PriceList', id: list.id }));
+    const response = await server.gql(
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on PriceList { id name origin } } }',
+      { r: representations },
+      chain.clinics[0].staff,
+    );
+    expect(response.errors).toBeUndefined();
+    expect(response.data._entities).toEqual([{ id: shared.id, name: shared.name, origin: 'CENTRAL' }, null, null, null, null]);
+  });
 });

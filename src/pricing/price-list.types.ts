@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { ConnectionOf, EdgeOf, StatusFilterEnum, type StatusFilter } from '../graphql/common.types';
+import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ConnectionOf, EdgeOf, ENTITY_KEY, StatusFilterEnum, type StatusFilter } from '../graphql/common.types';
 import { DateScalar, DecimalScalar } from '../graphql/scalars';
 import { OriginEnum } from '../tenancy/tenancy.types';
 import type { Origin } from '../tenancy/visibility';
@@ -19,6 +19,7 @@ registerEnumType(PriceListKindEnum, {
 });
 
 /** A price list (tarifa) as stored; owner, origin, rights, usability and entries are resolved. */
+@Directive(ENTITY_KEY)
 @ObjectType({ simpleResolvers: true, description: 'A tarifa: prices for some services that replace their base prices when the list is chosen.' })
 export class PriceList {
   @Field(() => ID, { description: 'Opaque, unique in the organization.' })
