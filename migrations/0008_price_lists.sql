@@ -24,8 +24,8 @@ CREATE TABLE price_lists (
   search_folded text GENERATED ALWAYS AS (fold_text(name || ' ' || coalesce(partner_name, ''))) STORED,
   PRIMARY KEY (organization_id, id),
   FOREIGN KEY (organization_id, owner_tenant_id) REFERENCES tenants (organization_id, id),
-  CHECK (kind = 'GENERAL' OR partner_name IS NOT NULL),
-  CHECK (valid_from IS NULL OR valid_until IS NULL OR valid_from <= valid_until)
+  CONSTRAINT price_lists_partner_check CHECK (kind = 'GENERAL' OR partner_name IS NOT NULL),
+  CONSTRAINT price_lists_validity_check CHECK (valid_from IS NULL OR valid_until IS NULL OR valid_from <= valid_until)
 );
 -- Unique per owner as the list sorts names: case and accents ignored, ñ distinct from n.
 CREATE UNIQUE INDEX price_lists_name_unique ON price_lists (organization_id, owner_tenant_id, (name COLLATE catalog_order));
@@ -46,10 +46,10 @@ CREATE TABLE price_list_entries (
   PRIMARY KEY (organization_id, id),
   FOREIGN KEY (organization_id, price_list_id) REFERENCES price_lists (organization_id, id),
   FOREIGN KEY (organization_id, service_id) REFERENCES services (organization_id, id),
-  FOREIGN KEY (organization_id, clinic_tenant_id) REFERENCES tenants (organization_id, id),
-  -- One entry per (list, service, clinic), "every clinic" (null) included.
-  CONSTRAINT price_list_entries_key UNIQUE NULLS NOT DISTINCT (organization_id, price_list_id, service_id, clinic_tenant_id)
+  FOREIGN KEY (organization_id, clinic_tenant_id) REFERENCES tenants (organization_id, id)
 );
+-- One entry per (list, service, clinic), "every clinic" (null) included.
+CREATE UNIQUE INDEX price_list_entries_key ON price_list_entries (organization_id, price_list_id, service_id, clinic_tenant_id) NULLS NOT DISTINCT;
 CREATE INDEX price_list_entries_by_service ON price_list_entries (organization_id, service_id);
 
 GRANT SELECT, INSERT, UPDATE ON price_lists TO clinic_catalog_app;
