@@ -8,6 +8,13 @@ import {
   PackageQuoteResolver,
   QuoteResolver,
 } from '../pricing/pricing.resolver';
+import {
+  PriceListConnectionResolver,
+  PriceListEntryConnectionResolver,
+  PriceListEntryResolver,
+  PriceListResolver,
+  ServiceEffectivePriceResolver,
+} from '../pricing/price-list.resolver';
 import { OrganizationResolver, TenantResolver, ViewerResolver } from '../tenancy/tenancy.resolver';
 import { DateTimeScalar } from './scalars';
 
@@ -23,6 +30,11 @@ export const RESOLVERS = [
   PackageQuoteResolver,
   OdontogramPlanResolver,
   QuoteResolver,
+  PriceListResolver,
+  PriceListEntryResolver,
+  PriceListConnectionResolver,
+  PriceListEntryConnectionResolver,
+  ServiceEffectivePriceResolver,
 ] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {

@@ -1,5 +1,6 @@
 import { formatCents, taxCents, toCents } from './cents';
 import { Money } from './money';
+import type { PriceSource } from './price-source';
 import type { PricedLine, Totals } from './pricing.types';
 
 /**

@@ -63,10 +63,10 @@ abstract class ChartedLine {
   @Field(() => Int, { description: 'Units of the service on this line: the input quantity, times the item quantity for a package line.' })
   quantity: number;
 
-  @Field(() => DecimalScalar, { description: 'The effective price of one unit before tax (the base price when no price list applies).' })
+  @Field(() => DecimalScalar, { description: "The price of one unit before tax: the price list's effective price when a list is given, else the service's base price." })
   unitPrice: string;
 
-  @Field(() => PriceSourceEnum, { description: 'Where unitPrice comes from.' })
+  @Field(() => PriceSourceEnum, { description: 'Where the unit price comes from: the price list (LIST, LIST_CLINIC) or the base price (BASE).' })
   priceSource: PriceSource;
 
   @Field(() => DecimalScalar, { description: "The service's VAT percentage, 0.00-100.00." })
@@ -229,4 +229,13 @@ export class QuoteInput {
     description: 'Spread over the accepted lines in proportion to (gross - line discount), by largest remainder; at most the sum of those.',
   })
   globalDiscountAmount?: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: "Price the lines at this list's effective prices (NOT_FOUND on priceListId for a list the viewer does not see, BAD_USER_INPUT when it is not usable on `on`); none: base prices.",
+  })
+  priceListId?: string | null;
+
+  @Field(() => DateScalar, { nullable: true, description: "Price date; default today in the organization's time zone." })
+  on?: string | null;
 }

@@ -12,7 +12,8 @@ import { priceBudget, type Budget, type BudgetFields, type BudgetInputLine, type
 import { formatBigCents, parseCents } from './cents';
 import { countedItems } from './counted-items';
 import { validateTeeth } from './odontogram';
-import { basePrices, DEFAULT_TIME_ZONE, todayIn, type PriceBook } from './price-source';
+import { loadPriceBook } from './price-book';
+import type { PriceBook } from './price-source';
 import type { OdontogramPlan, Quote, QuoteInput, QuoteLineInput } from './pricing.types';
 
 /**
@@ -25,12 +26,15 @@ export const MAX_INPUT_LINES = 200;
 export const MAX_PRICED_LINES = 2_000;
 const HUNDRED_PERCENT = 10_000n;
 
-/**
- * The prices of one pricing. Base prices on today's date for now; price lists replace this with
- * the effective prices of a list on a date.
- */
-function priceBookOf(): PriceBook {
-  return basePrices(todayIn(DEFAULT_TIME_ZONE));
+/** The price list and date a pricing asks for (both optional). */
+export interface PricingOptions {
+  priceListId?: string | null;
+  on?: string | null;
+}
+
+/** The services a budget prices, for the price book to read their entries at once. */
+function serviceIdsOf(inputs: readonly BudgetInputLine<Service>[]): string[] {
+  return inputs.flatMap(({ source }) => ('service' in source ? [source.service.id] : source.items.map((item) => item.service.id)));
 }
 
 /** A non-negative Decimal input with at most two decimals, in cents; null when absent. */
@@ -161,13 +165,13 @@ export async function quote(ctx: RequestContext, input: QuoteInput): Promise<Quo
     maxLines: { count: MAX_PRICED_LINES, field: 'lines' },
     ceiling: 'lines',
   };
-  const prices = priceBookOf();
+  const prices = await loadPriceBook(ctx, input.priceListId, input.on, serviceIdsOf(inputs));
   const packages = new Map(rows.filter((row, index) => checked[index].input.packageId).map((row) => [row!.id, row as Package]));
   return toQuote(priceBudget(inputs, globalDiscount, prices, fields), packages, prices, scope.currency);
 }
 
 /** Package.quote(times): the calculator with one package line; an inactive package is priced too, and errors name `times`. */
-export async function packageQuote(ctx: RequestContext, pkg: Package, times: number): Promise<Quote> {
+export async function packageQuote(ctx: RequestContext, pkg: Package, times: number, options: PricingOptions = {}): Promise<Quote> {
   const scope = requireTenant(ctx.viewer);
   integerInRange('times', times, 1, MAX_QUANTITY);
   const items = await ctx.loaders.visibleItems.load(pkg.id);
@@ -180,7 +184,7 @@ export async function packageQuote(ctx: RequestContext, pkg: Package, times: num
     accepted: true,
   };
   const fields: BudgetFields = { line: () => 'times', maxLines: null, ceiling: 'times' };
-  const prices = priceBookOf();
+  const prices = await loadPriceBook(ctx, options.priceListId, options.on, serviceIdsOf([line]));
   return toQuote(priceBudget([line], null, prices, fields), new Map([[pkg.id, pkg]]), prices, scope.currency);
 }
 
@@ -188,7 +192,12 @@ export async function packageQuote(ctx: RequestContext, pkg: Package, times: num
  * odontogramPlan: the calculator with one package line of one unit on the teeth. A plan has no
  * discounts, and neither a limit of lines nor a ceiling (domain.md gives it none; amounts are exact).
  */
-export async function odontogramPlan(ctx: RequestContext, packageId: string, teeth: readonly number[]): Promise<OdontogramPlan> {
+export async function odontogramPlan(
+  ctx: RequestContext,
+  packageId: string,
+  teeth: readonly number[],
+  options: PricingOptions = {},
+): Promise<OdontogramPlan> {
   const scope = requireTenant(ctx.viewer);
   const pkg = isUuid(packageId) ? await ctx.loaders.package.load(packageId) : null;
   if (!pkg || !canSee(scope, pkg)) throw new NotFoundError('Package', 'packageId');
@@ -204,7 +213,7 @@ export async function odontogramPlan(ctx: RequestContext, packageId: string, tee
     accepted: true,
   };
   const fields: BudgetFields = { line: () => 'teeth', maxLines: null, ceiling: null };
-  const prices = priceBookOf();
+  const prices = await loadPriceBook(ctx, options.priceListId, options.on, serviceIdsOf([line]));
   const { lines, subtotal, tax, total } = toQuote(priceBudget([line], null, prices, fields), new Map([[pkg.id, pkg]]), prices, scope.currency);
   return { packageId: pkg.id, teeth: chartedTeeth, lines, subtotal, tax, total };
 }

@@ -4,6 +4,7 @@ import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from 
 import type { RequestContext } from '../../request/context';
 import { priceLine, sumLines } from '../../pricing/lines';
 import { countedItems } from '../../pricing/counted-items';
+import type { PriceBook } from '../../pricing/price-source';
 import type { Totals } from '../../pricing/pricing.types';
 import { canAddItems, canChangeItem, canChangeRow } from '../../tenancy/permissions';
 import { requireTenant, requireTenantAdmin, type TenantScope, type Viewer } from '../../tenancy/viewer';
@@ -29,9 +30,11 @@ export function visibleItems(ctx: RequestContext, pkg: Package): Promise<store.I
   return ctx.loaders.visibleItems.load(pkg.id);
 }
 
-/** A package's totals for the viewer: its counted items priced line by line, then summed. */
-export function packageTotals(scope: TenantScope, pkg: Package, items: store.ItemWithService[]): Totals {
-  return sumLines(countedItems(scope, pkg, items).map(({ item, service }) => priceLine(service.price, service.taxRate, item.quantity)));
+/** A package's totals for the viewer: its counted items at the book's unit prices, priced line by line, then summed. */
+export function packageTotals(scope: TenantScope, pkg: Package, items: store.ItemWithService[], prices: PriceBook): Totals {
+  return sumLines(
+    countedItems(scope, pkg, items).map(({ item, service }) => priceLine(prices.unitPrice(service).amount, service.taxRate, item.quantity)),
+  );
 }
 
 /** The package to change, locked; unseen is NOT_FOUND, seen but not permitted is FORBIDDEN. */
