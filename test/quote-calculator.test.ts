@@ -1,6 +1,7 @@
 import { todayIn } from '../src/pricing/price-source';
 import { createPackage, createService, setPackageActive, setServiceActive } from './support/catalog';
 import { expectError, TestServer, type Chain } from './support/harness';
+import { createPriceList, setEntries } from './support/price-lists';
 
 // The budget calculator (Query.quote) over HTTP. Every expected amount below is computed by hand.
 
@@ -277,6 +278,41 @@ describe('the budget calculator (Query.quote) over HTTP', () => {
     const data = await server.ok('query($id: ID!) { package(id: $id) { quote(times: 2) { total } } }', { id: pkg.id }, clinic);
     expect(data.package.quote.total).toBe('60.00');
     expect(await refused({ lines: [{ serviceId: s.consult.id }, { packageId: pkg.id }] }, 'BAD_USER_INPUT', 'lines[1].packageId')).toContain(pkg.name);
+  });
+
+  it("prices at a price list's effective prices on a date: the clinic's override, the list's entry, else the base price", async () => {
+    const list = await createPriceList(server, central, { validFrom: '2026-01-01', validUntil: '2026-12-31' });
+    await setEntries(server, central, list.id, [
+      { serviceId: s.filling.id, price: '50.00' },
+      { serviceId: s.filling.id, clinicId: chain.clinics[0].id, price: '45.55' },
+      { serviceId: s.splint.id, price: '250.00' },
+    ]);
+    const QUERY = `query($input: QuoteInput!) {
+      quote(input: $input) { on priceList { id } gross tax total lines { service { id } unitPrice priceSource gross tax } }
+    }`;
+    const input = {
+      priceListId: list.id,
+      on: '2026-06-15',
+      lines: [{ serviceId: s.filling.id, quantity: 2 }, { serviceId: s.splint.id }, { serviceId: s.consult.id }],
+    };
+    const budget = (await server.ok(QUERY, { input }, clinic)).quote;
+    expect(budget).toMatchObject({ on: '2026-06-15', priceList: { id: list.id } });
+    // 45.55 x 2 = 91.10 + 9.11; 250.00 + 52.50; 30.00 (base, exempt).
+    expect(budget.lines.map((priced: any) => [priced.unitPrice, priced.priceSource, priced.gross, priced.tax])).toEqual([
+      ['45.55', 'LIST_CLINIC', '91.10', '9.11'],
+      ['250.00', 'LIST', '250.00', '52.50'],
+      ['30.00', 'BASE', '30.00', '0.00'],
+    ]);
+    expect(budget).toMatchObject({ gross: '371.10', tax: '61.61', total: '432.71' });
+    // The other clinic has no override: the list's 50.00.
+    const other = (await server.ok(QUERY, { input }, chain.clinics[1].admin)).quote;
+    expect(other.lines[0]).toMatchObject({ unitPrice: '50.00', priceSource: 'LIST', gross: '100.00' });
+    // Without a list, base prices on today.
+    const base = (await server.ok(QUERY, { input: { lines: input.lines } }, clinic)).quote;
+    expect(base).toMatchObject({ on: todayIn('Europe/Madrid'), priceList: null, gross: '430.10' });
+    // A list not usable on the date is refused on priceListId.
+    const late = await server.gql(QUERY, { input: { ...input, on: '2027-01-01' } }, clinic);
+    expectError(late, 'BAD_USER_INPUT', 'priceListId');
   });
 
   describe('refusals name the field', () => {
