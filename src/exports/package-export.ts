@@ -1,5 +1,5 @@
 import { packageTotals } from '../catalog/packages/package.operations';
-import { findVisibleItems, listPackages, PACKAGE_SORT_KEYS, type ItemWithService, type PackageListFilter } from '../catalog/packages/package.store';
+import { PACKAGE_SORT_KEYS, type ItemWithService, type PackageListFilter } from '../catalog/packages/package.repository';
 import { eachPage } from '../catalog/pagination';
 import type { RequestContext } from '../request/context';
 import type { Totals } from '../pricing/pricing.types';
@@ -36,11 +36,11 @@ export async function* exportedPackagePages(
   pageSize: number = EXPORT_PAGE_SIZE,
 ): AsyncGenerator<ExportedPackage[]> {
   const scope = requireTenant(ctx.viewer);
-  const pages = eachPage(pageSize, 'ASC', (page) => listPackages(ctx.tx, scope, filter, PACKAGE_SORT_KEYS.NAME, page));
+  const pages = eachPage(pageSize, 'ASC', (page) => ctx.repositories.packages.list(filter, PACKAGE_SORT_KEYS.NAME, page));
   for await (const packages of pages) {
     // Read directly, not through the request's items loader, whose cache would keep every page.
     const itemsOf = new Map<string, ItemWithService[]>(packages.map((pkg) => [pkg.id, []]));
-    for (const entry of await findVisibleItems(ctx.tx, scope, [...itemsOf.keys()])) itemsOf.get(entry.item.packageId)!.push(entry);
+    for (const entry of await ctx.repositories.packages.visibleItems([...itemsOf.keys()])) itemsOf.get(entry.item.packageId)!.push(entry);
     yield await Promise.all(
       packages.map(async (pkg) => {
         const items = itemsOf.get(pkg.id)!;

@@ -1,12 +1,10 @@
 import DataLoader from 'dataloader';
-import { findPackages, findVisibleItems, type ItemWithService } from '../catalog/packages/package.store';
+import type { ItemWithService } from '../catalog/packages/package.repository';
 import type { Package } from '../catalog/packages/package.types';
-import { findServices } from '../catalog/services/service.store';
 import type { Service } from '../catalog/services/service.types';
-import type { RequestTransaction } from './request-transaction';
-import { listTenants } from '../tenancy/tenancy.store';
 import type { Tenant } from '../tenancy/tenancy.types';
 import type { TenantScope, Viewer } from '../tenancy/viewer';
+import type { Repositories } from './repositories';
 
 /** Answers with nothing for a viewer without a tenant (platform administrators see no catalogue). */
 function inScope<K, V>(scope: TenantScope | null, load: (scope: TenantScope, keys: readonly K[]) => Promise<V[]>, none: V) {
@@ -14,16 +12,16 @@ function inScope<K, V>(scope: TenantScope | null, load: (scope: TenantScope, key
 }
 
 /**
- * Per-request batching. Loaders live and die with one request and read through its transaction,
- * so they can never serve one organization's rows to another. Rows come raw (service, package):
- * the visibility rules are applied by their users; `visibleItems` applies them in SQL.
+ * Per-request batching. Loaders live and die with one request and load through its repositories,
+ * so they can never serve one organization's rows to another, and they answer only what the viewer
+ * may see: an unseen service or package loads as null.
  *
  * `tenantOf` and `serviceOf` answer at once, without a promise, when the request has already
  * read the row: a page of the package table resolves hundreds of item services, owners and
  * `addedBy` that the items query and the tenants query brought in, and a value is much cheaper
  * for GraphQL than a promise per field.
  */
-export function createLoaders(tx: RequestTransaction, viewer: Viewer) {
+export function createLoaders(repositories: Repositories, viewer: Viewer) {
   const scope = viewer.scope;
   const known = { tenants: new Map<string, Tenant>(), services: new Map<string, Service>() };
   const loaders = {
@@ -35,7 +33,7 @@ export function createLoaders(tx: RequestTransaction, viewer: Viewer) {
     tenant: inScope<string, Tenant | null>(
       scope,
       async (s, ids) => {
-        for (const tenant of await listTenants(tx, s.organizationId)) {
+        for (const tenant of await repositories.tenancy.visibleTenants(s.organizationId)) {
           known.tenants.set(tenant.id, tenant);
           loaders.tenant.prime(tenant.id, tenant);
         }
@@ -45,20 +43,20 @@ export function createLoaders(tx: RequestTransaction, viewer: Viewer) {
     ),
     service: inScope<string, Service | null>(
       scope,
-      async (s, ids) => {
-        const services = await findServices(tx, s, ids);
+      async (_scope, ids) => {
+        const services = await repositories.services.findVisible(ids);
         for (const service of services) if (service) known.services.set(service.id, service);
         return services;
       },
       null,
     ),
-    package: inScope<string, Package | null>(scope, (s, ids) => findPackages(tx, s, ids), null),
+    package: inScope<string, Package | null>(scope, (_scope, ids) => repositories.packages.findVisible(ids), null),
     /** Per package id: the items the viewer sees, oldest first, each with its service. */
     visibleItems: inScope<string, ItemWithService[]>(
       scope,
-      async (s, packageIds) => {
+      async (_scope, packageIds) => {
         const byPackage = new Map<string, ItemWithService[]>(packageIds.map((id) => [id, []]));
-        for (const entry of await findVisibleItems(tx, s, packageIds)) {
+        for (const entry of await repositories.packages.visibleItems(packageIds)) {
           byPackage.get(entry.item.packageId)!.push(entry);
           known.services.set(entry.service.id, entry.service);
           loaders.service.prime(entry.service.id, entry.service);

@@ -1,5 +1,5 @@
 import type { PoolClient, QueryResult } from 'pg';
-import type { DataSource, QueryRunner } from 'typeorm';
+import { QueryResult as TypeormQueryResult, type DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 
 /** The plain role every request runs as, so Row Level Security applies whoever DATABASE_URL names. */
 export const APP_ROLE = 'clinic_catalog_app';
@@ -24,7 +24,18 @@ export class RequestTransaction {
     private readonly runner: QueryRunner,
     /** The runner's pg client: statements go to it directly (TypeORM's wrapper costs more than it gives here). */
     private readonly client: PoolClient,
-  ) {}
+  ) {
+    this.takeTypeormStatements();
+  }
+
+  /**
+   * The request's EntityManager, on the transaction's one connection with its settings: the
+   * repositories' TypeORM query builders run through it, and their statements take the same way
+   * as `query` (counted, one at a time).
+   */
+  get manager(): EntityManager {
+    return this.runner.manager;
+  }
 
   /**
    * BEGIN plus the role and limits in one round trip. `app.platform` starts 'on' so the viewer's
@@ -48,15 +59,33 @@ export class RequestTransaction {
   }
 
   async query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> {
+    // Several statements in one simple query (BEGIN; SELECT …) answer one result each: the last counts.
+    const result = await this.send(sql, params);
+    return (Array.isArray(result) ? result[result.length - 1].rows : result.rows) as T[];
+  }
+
+  private async send(sql: string, params?: unknown[]): Promise<QueryResult | QueryResult[]> {
     if (this.finished) throw new Error('query after the request transaction finished');
     this.statementCount += 1;
     // Resolvers run side by side but share one connection: statements go one after another
     // (pg deprecates overlapping queries on a client).
-    const run = this.pending.then(() => this.client.query(sql, params));
+    const run = this.pending.then(() => this.client.query(sql, params) as unknown as Promise<QueryResult | QueryResult[]>);
     this.pending = run.catch(() => undefined);
-    // Several statements in one simple query (BEGIN; SELECT …) answer one result each: the last counts.
-    const result = (await run) as QueryResult | QueryResult[];
-    return (Array.isArray(result) ? result[result.length - 1].rows : result.rows) as T[];
+    return run;
+  }
+
+  /**
+   * TypeORM's statements on this runner go through `send`, answered in the shape its
+   * PostgresQueryRunner gives (records, affected; raw as its builders read it). The runner counts
+   * as inside a transaction, so TypeORM never sends a BEGIN or COMMIT of its own.
+   */
+  private takeTypeormStatements(): void {
+    (this.runner as { isTransactionActive: boolean }).isTransactionActive = true;
+    this.runner.query = (async (sql: string, params?: unknown[], structured = false) => {
+      const result = (await this.send(sql, params)) as QueryResult;
+      const raw = result.command === 'UPDATE' || result.command === 'DELETE' ? [result.rows, result.rowCount] : result.rows;
+      return structured ? Object.assign(new TypeormQueryResult(), { records: result.rows, affected: result.rowCount ?? undefined, raw }) : raw;
+    }) as QueryRunner['query'];
   }
 
   /** Runs `work` so that its failure undoes exactly its own writes (one mutation of several). */
