@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
 import type { ItemWithService } from '../catalog/packages/package.repository';
-import type { Package } from '../catalog/packages/package.types';
+import type { Package, PackageItem } from '../catalog/packages/package.types';
 import type { Service } from '../catalog/services/service.types';
-import type { Tenant } from '../tenancy/tenancy.types';
+import type { Organization, Tenant } from '../tenancy/tenancy.types';
 import type { TenantScope, Viewer } from '../tenancy/viewer';
 import type { Repositories } from './repositories';
 
@@ -64,6 +64,29 @@ export function createLoaders(repositories: Repositories, viewer: Viewer) {
         return packageIds.map((id) => byPackage.get(id)!);
       },
       [],
+    ),
+    /** Items by their own id, only those the viewer sees (the router resolves `PackageItem` by key). */
+    visibleItem: inScope<string, PackageItem | null>(
+      scope,
+      async (_scope, ids) => {
+        const byId = new Map<string, PackageItem>();
+        for (const { item, service } of await repositories.packages.visibleItemsById(ids)) {
+          byId.set(item.id, item);
+          known.services.set(service.id, service);
+          loaders.service.prime(service.id, service);
+        }
+        return ids.map((id) => byId.get(id) ?? null);
+      },
+      null,
+    ),
+    /** The viewer's own organization; any other id is null (one statement however often it is asked for). */
+    organization: inScope<string, Organization | null>(
+      scope,
+      async (s, ids) => {
+        const own = ids.includes(s.organizationId) ? await repositories.tenancy.findVisibleOrganization(s.organizationId) : null;
+        return ids.map((id) => (id === s.organizationId ? own : null));
+      },
+      null,
     ),
     /** The tenant, at once when this request already read it, else loaded. */
     tenantOf(id: string): Tenant | null | Promise<Tenant | null> {

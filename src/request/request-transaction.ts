@@ -1,5 +1,6 @@
 import type { PoolClient, QueryResult } from 'pg';
 import { QueryResult as TypeormQueryResult, type DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import { traceStatement, tracingEnabled } from '../observability/tracing';
 
 /** The plain role every request runs as, so Row Level Security applies whoever DATABASE_URL names. */
 export const APP_ROLE = 'clinic_catalog_app';
@@ -69,7 +70,13 @@ export class RequestTransaction {
     this.statementCount += 1;
     // Resolvers run side by side but share one connection: statements go one after another
     // (pg deprecates overlapping queries on a client).
-    const run = this.pending.then(() => this.client.query(sql, params) as unknown as Promise<QueryResult | QueryResult[]>);
+    // Traced (text with placeholders, never the values) only when tracing is on.
+    const run = this.pending.then(
+      () =>
+        (tracingEnabled() ? traceStatement(sql, () => this.client.query(sql, params)) : this.client.query(sql, params)) as unknown as Promise<
+          QueryResult | QueryResult[]
+        >,
+    );
     this.pending = run.catch(() => undefined);
     return run;
   }
