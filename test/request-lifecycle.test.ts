@@ -339,7 +339,7 @@ describe('a savepoint that cannot be rolled back to', () => {
         body: JSON.stringify({ query: ADD_CLINIC, variables: { organizationId: chain.organization.id, name } }),
       });
       // The connection dies under the mutation: its savepoint can no longer be rolled back to.
-      const pid = await waitingBackend('INSERT INTO tenants');
+      const pid = await waitingBackend('INSERT INTO "tenants"');
       await withDatabase((client) => client.query('SELECT pg_terminate_backend($1)', [pid]));
       const answer = await pending;
       response = { status: answer.status, requestId: answer.headers.get('x-request-id'), body: (await answer.json()) as any };
