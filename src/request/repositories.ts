@@ -1,5 +1,7 @@
 import { PackageRepository } from '../catalog/packages/package.repository';
 import { ServiceRepository } from '../catalog/services/service.repository';
+import { PriceListEntryRepository } from '../pricing/price-list-entry.repository';
+import { PriceListRepository } from '../pricing/price-list.repository';
 import { TenancyRepository } from '../tenancy/tenancy.repository';
 import { requireTenant, type Viewer } from '../tenancy/viewer';
 import type { RequestTransaction } from './request-transaction';
@@ -13,6 +15,8 @@ export class Repositories {
   readonly tenancy: TenancyRepository;
   private servicesOfTenant?: ServiceRepository;
   private packagesOfTenant?: PackageRepository;
+  private priceListsOfTenant?: PriceListRepository;
+  private priceListEntriesOfTenant?: PriceListEntryRepository;
 
   constructor(
     private readonly tx: RequestTransaction,
@@ -28,5 +32,13 @@ export class Repositories {
   /** Packages and their items. */
   get packages(): PackageRepository {
     return (this.packagesOfTenant ??= new PackageRepository(this.tx, requireTenant(this.viewer)));
+  }
+
+  get priceLists(): PriceListRepository {
+    return (this.priceListsOfTenant ??= new PriceListRepository(this.tx, requireTenant(this.viewer)));
+  }
+
+  get priceListEntries(): PriceListEntryRepository {
+    return (this.priceListEntriesOfTenant ??= new PriceListEntryRepository(this.tx, requireTenant(this.viewer)));
   }
 }

@@ -42,7 +42,7 @@ export class TenancyRepository {
   }
 
   /** A new organization (platform administrators: the registry is open to their transaction only). */
-  async insertOrganization(input: { name: string; currency: string; clinicSharing: ClinicSharing }): Promise<Organization> {
+  async insertOrganization(input: { name: string; currency: string; timeZone: string; clinicSharing: ClinicSharing }): Promise<Organization> {
     const result = await this.tx.manager.createQueryBuilder().insert().into(OrganizationEntity).values(input).returning('*').updateEntity(false).execute();
     return organizationRows.read(result.raw[0]);
   }

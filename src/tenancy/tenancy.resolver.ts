@@ -3,7 +3,7 @@ import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from 
 import { conflictWhenTaken } from '../db/errors';
 import { Atomic } from '../graphql/atomic';
 import type { RequestContext } from '../request/context';
-import { currencyCode, requiredName } from '../validation';
+import { currencyCode, ianaTimeZone, requiredName } from '../validation';
 import { canChangeClinicSharing } from './permissions';
 import { ClinicSharingEnum, Organization, ProvisionOrganizationInput, Tenant, ViewerInfo } from './tenancy.types';
 import { requirePlatformAdmin, requireTenant, type ClinicSharing } from './viewer';
@@ -65,6 +65,7 @@ export class OrganizationResolver {
     requirePlatformAdmin(ctx.viewer);
     const name = requiredName('name', input.name);
     const currency = currencyCode('currency', input.currency);
+    const timeZone = ianaTimeZone('timeZone', input.timeZone);
     const centralName =
       input.centralName === null || input.centralName === undefined ? null : requiredName('centralName', input.centralName);
     if (input.clinicNames.length === 0) {
@@ -75,7 +76,7 @@ export class OrganizationResolver {
     if (centralName === null && clinicNames.length > 1) {
       throw new BadUserInputError('centralName', 'An organization with several clinics needs a central (centralName)');
     }
-    const organization = await ctx.repositories.tenancy.insertOrganization({ name, currency, clinicSharing: input.clinicSharing });
+    const organization = await ctx.repositories.tenancy.insertOrganization({ name, currency, timeZone, clinicSharing: input.clinicSharing });
     await uniqueTenantName(async () => {
       if (centralName !== null) await ctx.repositories.tenancy.insertTenant(organization, centralName, 'CENTRAL');
       for (const clinic of clinicNames) await ctx.repositories.tenancy.insertTenant(organization, clinic, 'CLINIC');

@@ -14,10 +14,11 @@ export async function enterTenant(tx: RequestTransaction, tenantId: string): Pro
     kind: TenantKind;
     organization_id: string;
     currency: string;
+    time_zone: string;
     clinic_sharing: ClinicSharing;
     central_id: string | null;
   }>(
-    `SELECT e.tenant_id AS id, e.tenant_name AS name, e.tenant_kind AS kind, e.organization_id, e.currency, e.clinic_sharing, e.central_id,
+    `SELECT e.tenant_id AS id, e.tenant_name AS name, e.tenant_kind AS kind, e.organization_id, e.currency, e.time_zone, e.clinic_sharing, e.central_id,
             set_config('app.organization_id', e.organization_id::text, true)
        FROM enter_tenant($1) e`,
     [tenantId],
@@ -31,5 +32,6 @@ export async function enterTenant(tx: RequestTransaction, tenantId: string): Pro
     centralTenantId: row.central_id,
     clinicSharing: row.clinic_sharing,
     currency: row.currency,
+    timeZone: row.time_zone,
   };
 }

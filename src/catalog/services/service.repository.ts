@@ -100,6 +100,23 @@ export class ServiceRepository extends OwnedRowRepository<ServiceRow> {
     return Number(row.count);
   }
 
+  /**
+   * The visible services whose code is one of `codes`, compared as the lists sort them (case and
+   * accents ignored): several may share a code when they belong to different owners.
+   */
+  async findVisibleByCode(codes: readonly string[]): Promise<Service[]> {
+    if (codes.length === 0) return [];
+    const params = new SqlParams();
+    const rows = await this.tx.query(
+      `SELECT ${serviceRows.select('s')} FROM services s
+        WHERE s.organization_id = ${params.add(this.scope.organizationId)} AND s.code IS NOT NULL
+          AND (coalesce(s.code, '') COLLATE catalog_order) = ANY(${params.add(codes)}::text[])
+          AND ${visibleRowSql(this.scope, 's', params)}`,
+      params.values,
+    );
+    return rows.map((row) => serviceRows.read(row));
+  }
+
   /** A new service owned by the viewer's tenant. */
   insert(fields: ServiceFields): Promise<Service> {
     return this.insertOwned(fields);
