@@ -1,6 +1,6 @@
 import { isUuid } from '../auth/token';
 import { MAX_QUANTITY } from '../catalog/packages/package.operations';
-import type { ItemWithService } from '../catalog/packages/package.store';
+import type { ItemWithService } from '../catalog/packages/package.repository';
 import type { Package } from '../catalog/packages/package.types';
 import type { Service } from '../catalog/services/service.types';
 import { BadUserInputError, NotFoundError } from '../errors';
