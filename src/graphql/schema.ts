@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { CatalogEventResolver, PackageHistoryResolver, ServiceHistoryResolver } from '../changes/catalog-event.resolver';
 import { PackageConnectionResolver, PackageItemResolver, PackageResolver } from '../catalog/packages/package.resolver';
 import { ServiceConnectionResolver, ServiceResolver } from '../catalog/services/service.resolver';
 import {
@@ -25,6 +26,9 @@ export const RESOLVERS = [
   OdontogramPlanResolver,
   QuoteLineResolver,
   OdontogramLineResolver,
+  ServiceHistoryResolver,
+  PackageHistoryResolver,
+  CatalogEventResolver,
 ] as const;
 
 export function createSchema(): Promise<GraphQLSchema> {

@@ -2,6 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, UseMiddle
 import { isUuid } from '../auth/token';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import { conflictWhenTaken } from '../db/errors';
+import { recordClinicSharingChange } from '../changes/catalog-event.recorder';
 import { Atomic } from '../graphql/atomic';
 import type { RequestContext } from '../graphql/context';
 import { currencyCode, requiredName } from '../validation';
@@ -53,7 +54,10 @@ export class OrganizationResolver {
     if (!canChangeClinicSharing(ctx.viewer)) {
       throw new ForbiddenError("Only the central's administrators can change how clinics share");
     }
-    return storeClinicSharing(ctx.tx, scope.organizationId, mode);
+    const changed = await storeClinicSharing(ctx.tx, scope.organizationId, mode);
+    if (!changed) return (await findOrganization(ctx.tx, scope.organizationId))!;
+    await recordClinicSharingChange(ctx, changed.organization, changed.version);
+    return changed.organization;
   }
 
   @Mutation(() => Organization, { description: 'Platform administrators only.' })

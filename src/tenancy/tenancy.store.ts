@@ -94,11 +94,16 @@ export async function insertTenant(tx: RequestTransaction, organizationId: strin
   return toTenant(row);
 }
 
-export async function updateClinicSharing(tx: RequestTransaction, organizationId: string, mode: ClinicSharing): Promise<Organization> {
-  const [row] = await tx.query<OrganizationRow>(
-    `UPDATE organizations SET clinic_sharing = $2, version = version + 1, updated_at = now() WHERE id = $1
-     RETURNING id, name, currency, clinic_sharing`,
+/** The organization with its new mode and version; null when it already had that mode (nothing written). */
+export async function updateClinicSharing(
+  tx: RequestTransaction,
+  organizationId: string,
+  mode: ClinicSharing,
+): Promise<{ organization: Organization; version: number } | null> {
+  const [row] = await tx.query<OrganizationRow & { version: number }>(
+    `UPDATE organizations SET clinic_sharing = $2, version = version + 1, updated_at = now() WHERE id = $1 AND clinic_sharing <> $2
+     RETURNING id, name, currency, clinic_sharing, version`,
     [organizationId, mode],
   );
-  return toOrganization(row);
+  return row ? { organization: toOrganization(row), version: row.version } : null;
 }

@@ -9,7 +9,9 @@ import { canAddItems, canChangeItem, canChangeRow } from '../../tenancy/permissi
 import { requireTenant, requireTenantAdmin, type TenantScope, type Viewer } from '../../tenancy/viewer';
 import { canSee, canSeeItem } from '../../tenancy/visibility';
 import { integerInRange, optionalText, requiredName } from '../../validation';
-import { expectVersion } from '../versions';
+import { recordItemChanges, recordPackageChange } from '../../changes/catalog-event.recorder';
+import type { Service } from '../services/service.types';
+import { changesNothing, expectVersion } from '../versions';
 import * as store from './package.store';
 import type { CreatePackageInput, Package, PackageItem, PackageItemInput, UpdatePackageInput } from './package.types';
 
@@ -68,6 +70,7 @@ const uniqueName = <T>(work: () => Promise<T>): Promise<T> =>
 
 /** One item to add, with the input field its quantity is reported under when it cannot be added. */
 interface ItemToAdd {
+  service: Service;
   serviceId: string;
   quantity: number;
   field: string;
@@ -90,7 +93,7 @@ async function itemsToAdd(ctx: RequestContext, scope: TenantScope, inputs: Packa
     if (!service.active) {
       throw new BadUserInputError(`items[${index}].serviceId`, `The service "${service.name}" is deactivated and cannot be added`);
     }
-    const item = merged.get(service.id) ?? { serviceId: service.id, quantity: 0, field: `items[${index}].quantity` };
+    const item = merged.get(service.id) ?? { service, serviceId: service.id, quantity: 0, field: `items[${index}].quantity` };
     item.quantity += input.quantity;
     if (item.quantity > MAX_QUANTITY) {
       throw new BadUserInputError(`items[${index}].quantity`, `The quantity of "${service.name}" would be ${item.quantity}; at most ${MAX_QUANTITY}`);
@@ -100,17 +103,25 @@ async function itemsToAdd(ctx: RequestContext, scope: TenantScope, inputs: Packa
   return [...merged.values()];
 }
 
-/** Adds (or merges) the viewer's own items and enforces the limits on the result. */
-async function addItems(ctx: RequestContext, scope: TenantScope, packageId: string, items: ItemToAdd[]): Promise<void> {
+/** Adds (or merges) the viewer's own items, enforces the limits on the result and records the changes. */
+async function addItems(ctx: RequestContext, scope: TenantScope, pkg: Package, items: ItemToAdd[]): Promise<void> {
   if (items.length === 0) return;
-  const overflowing = await store.addOwnItems(ctx.tx, scope, packageId, items, MAX_QUANTITY);
+  const { items: stored, overflowing } = await store.addOwnItems(ctx.tx, scope, pkg.id, items, MAX_QUANTITY);
   if (overflowing.length > 0) {
     const { field } = items.find((item) => item.serviceId === overflowing[0])!;
     throw new BadUserInputError(field, `The quantity would pass ${MAX_QUANTITY} once added to the item already in the package`);
   }
-  if ((await store.countItems(ctx.tx, scope, packageId)) > MAX_ITEMS_PER_PACKAGE) {
+  if ((await store.countItems(ctx.tx, scope, pkg.id)) > MAX_ITEMS_PER_PACKAGE) {
     throw new BadUserInputError('items', `A package holds at most ${MAX_ITEMS_PER_PACKAGE} items`);
   }
+  const services = new Map(items.map((item) => [item.serviceId, item.service]));
+  const changes = items.map(({ serviceId, quantity: added }) => {
+    const { id, quantity } = stored.find((item) => item.serviceId === serviceId)!;
+    // A new row holds exactly what was added; a merged one held the difference before.
+    const item = { id, serviceId, addedByTenantId: scope.tenantId };
+    return { item, quantityBefore: quantity === added ? null : quantity - added, quantityAfter: quantity };
+  });
+  await recordItemChanges(ctx, pkg, (id) => services.get(id)!, changes);
 }
 
 export async function createPackage(ctx: RequestContext, input: CreatePackageInput): Promise<Package> {
@@ -122,7 +133,8 @@ export async function createPackage(ctx: RequestContext, input: CreatePackageInp
   };
   const items = await itemsToAdd(ctx, scope, input.items ?? []);
   const pkg = await uniqueName(() => store.insertPackage(ctx.tx, scope, fields));
-  await addItems(ctx, scope, pkg.id, items);
+  await recordPackageChange(ctx, null, pkg);
+  await addItems(ctx, scope, pkg, items);
   return pkg;
 }
 
@@ -141,13 +153,19 @@ export async function updatePackage(
     description: input.description === undefined ? current.description : optionalText('description', input.description, 2000),
     shared: input.shared ?? current.shared,
   };
-  return uniqueName(() => store.updatePackage(ctx.tx, scope, current.id, fields));
+  if (changesNothing(current, fields)) return current;
+  const updated = await uniqueName(() => store.updatePackage(ctx.tx, scope, current.id, fields));
+  await recordPackageChange(ctx, current, updated);
+  return updated;
 }
 
 export async function setPackageActive(ctx: RequestContext, id: string, active: boolean): Promise<Package> {
   const scope = requireTenant(ctx.viewer);
   const current = await packageToChange(ctx, id, canChangeRow, "Only the owner's administrators can deactivate or reactivate this package");
-  return (await store.setPackageActive(ctx.tx, scope, current.id, active)) ?? current;
+  const updated = await store.setPackageActive(ctx.tx, scope, current.id, active);
+  if (!updated) return current;
+  await recordPackageChange(ctx, current, updated);
+  return updated;
 }
 
 export async function addPackageItems(ctx: RequestContext, packageId: string, inputs: PackageItemInput[]): Promise<Package> {
@@ -159,7 +177,7 @@ export async function addPackageItems(ctx: RequestContext, packageId: string, in
     'Items can be added by the owner, or by a clinic to an active package of its central',
   );
   if (inputs.length === 0) throw new BadUserInputError('items', 'items must hold at least one service to add');
-  await addItems(ctx, scope, pkg.id, await itemsToAdd(ctx, scope, inputs));
+  await addItems(ctx, scope, pkg, await itemsToAdd(ctx, scope, inputs));
   return store.touchPackage(ctx.tx, scope, pkg.id);
 }
 
@@ -177,17 +195,22 @@ async function itemToChange(ctx: RequestContext, id: string): Promise<store.Item
 export async function updatePackageItem(ctx: RequestContext, id: string, quantity: number): Promise<PackageItem> {
   const scope = requireTenant(ctx.viewer);
   integerInRange('quantity', quantity, 1, MAX_QUANTITY);
-  const { item } = await itemToChange(ctx, id);
+  const found = await itemToChange(ctx, id);
+  const { item } = found;
+  if (item.quantity === quantity) return item;
   const updated = await store.setItemQuantity(ctx.tx, scope, item.id, quantity);
   if (!updated) throw new NotFoundError('Package item');
   await store.touchPackage(ctx.tx, scope, item.packageId);
+  await recordItemChanges(ctx, found.package, () => found.service, [{ item, quantityBefore: item.quantity, quantityAfter: quantity }]);
   return updated;
 }
 
 export async function removePackageItem(ctx: RequestContext, id: string): Promise<Package> {
   const scope = requireTenant(ctx.viewer);
-  const { item } = await itemToChange(ctx, id);
+  const found = await itemToChange(ctx, id);
+  const { item } = found;
   if (!(await store.deleteItem(ctx.tx, scope, item.id))) throw new NotFoundError('Package item');
+  await recordItemChanges(ctx, found.package, () => found.service, [{ item, quantityBefore: item.quantity, quantityAfter: null }]);
   return store.touchPackage(ctx.tx, scope, item.packageId);
 }
 
@@ -199,7 +222,7 @@ export async function duplicatePackage(ctx: RequestContext, id: string, name: st
   const merged = new Map<string, ItemToAdd>();
   for (const { item, service } of await visibleItems(ctx, source)) {
     if (!service.active) continue;
-    const copied = merged.get(service.id) ?? { serviceId: service.id, quantity: 0, field: 'id' };
+    const copied = merged.get(service.id) ?? { service, serviceId: service.id, quantity: 0, field: 'id' };
     copied.quantity += item.quantity;
     if (copied.quantity > MAX_QUANTITY) {
       throw new BadUserInputError('id', `The copy would hold ${copied.quantity} of "${service.name}" (its items added up); at most ${MAX_QUANTITY}`);
@@ -209,6 +232,7 @@ export async function duplicatePackage(ctx: RequestContext, id: string, name: st
   const copy = await uniqueName(() =>
     store.insertPackage(ctx.tx, scope, { name: requiredName('name', name), description: source.description, shared: true }),
   );
-  await addItems(ctx, scope, copy.id, [...merged.values()]);
+  await recordPackageChange(ctx, null, copy);
+  await addItems(ctx, scope, copy, [...merged.values()]);
   return copy;
 }

@@ -6,7 +6,8 @@ import { canChangeRow } from '../../tenancy/permissions';
 import { requireTenant, requireTenantAdmin } from '../../tenancy/viewer';
 import { canSee } from '../../tenancy/visibility';
 import { decimalInRange, integerInRange, optionalText, requiredName } from '../../validation';
-import { expectVersion } from '../versions';
+import { recordServiceChange } from '../../changes/catalog-event.recorder';
+import { changesNothing, expectVersion } from '../versions';
 import * as store from './service.store';
 import type { CreateServiceInput, Service, UpdateServiceInput } from './service.types';
 
@@ -53,7 +54,9 @@ export async function createService(ctx: RequestContext, input: CreateServiceInp
     odontogramScope: input.odontogramScope,
     shared: input.shared,
   };
-  return uniqueCode(() => store.insertService(ctx.tx, scope, fields));
+  const service = await uniqueCode(() => store.insertService(ctx.tx, scope, fields));
+  await recordServiceChange(ctx, null, service);
+  return service;
 }
 
 /**
@@ -79,11 +82,17 @@ export async function updateService(
     odontogramScope: input.odontogramScope ?? current.odontogramScope,
     shared: input.shared ?? current.shared,
   };
-  return uniqueCode(() => store.updateService(ctx.tx, scope, current.id, next));
+  if (changesNothing(current, next)) return current;
+  const updated = await uniqueCode(() => store.updateService(ctx.tx, scope, current.id, next));
+  await recordServiceChange(ctx, current, updated);
+  return updated;
 }
 
 export async function setServiceActive(ctx: RequestContext, id: string, active: boolean): Promise<Service> {
   const scope = requireTenant(ctx.viewer);
   const current = await serviceToChange(ctx, id);
-  return (await store.setServiceActive(ctx.tx, scope, current.id, active)) ?? current;
+  const updated = await store.setServiceActive(ctx.tx, scope, current.id, active);
+  if (!updated) return current;
+  await recordServiceChange(ctx, current, updated);
+  return updated;
 }
