@@ -30,7 +30,7 @@ async function openWritingTransaction(tenantId: string): Promise<{ tx: RequestTr
   const tx = await RequestTransaction.begin(dataSource, TEST_TRANSACTION_LIMITS);
   const scope = (await enterTenant(tx, tenantId))!;
   const viewer = { userId: 'slow-writer', roles: ['ADMIN' as const], scope };
-  const ctx = { requestId: 'held', viewer, tx, loaders: createLoaders(tx, viewer), log: createLogger('silent') };
+  const ctx = { requestId: 'held', viewer, tx, loaders: createLoaders(tx, viewer), log: createLogger('silent'), config: server.config };
   const service = await createServiceOperation(ctx, {
     name: 'Lenta',
     price: '1.00',

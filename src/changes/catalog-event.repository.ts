@@ -14,6 +14,9 @@ export interface FeedPosition {
   seq: number;
 }
 
+/** The channel NOTIFY wakes the webhook workers on. */
+export const EVENTS_CHANNEL = 'catalog_events';
+
 /** Before every event. */
 export const FEED_START: FeedPosition = { txId: '0', seq: 0 };
 
@@ -41,7 +44,7 @@ export interface EventWindow {
   scanned: FeedPosition[];
 }
 
-const EVENT_COLUMNS = `e.tx_id::text AS tx_id, e.seq, e.type, e.entity_type, e.entity_id, e.package_id, e.service_id, e.version,
+export const EVENT_COLUMNS = `e.tx_id::text AS tx_id, e.seq, e.type, e.entity_type, e.entity_id, e.package_id, e.service_id, e.version,
   e.occurred_at, e.user_id, e.tenant_id, e.changes, e.clinic_sharing, e.owner_tenant_id, e.shared_before, e.shared_after,
   e.package_owner_tenant_id, e.package_shared, e.service_owner_tenant_id, e.service_shared, e.added_by_tenant_id`;
 
@@ -56,7 +59,7 @@ export function positionOfEventId(id: string): FeedPosition | null {
   return { txId: BigInt(`0x${id.slice(0, 16)}`).toString(), seq: parseInt(id.slice(16), 16) };
 }
 
-function toSeenEvent(scope: TenantScope, row: Record<string, unknown>): SeenEvent | null {
+export function toSeenEvent(scope: TenantScope, row: Record<string, unknown>): SeenEvent | null {
   const sight = eventSight(scope, {
     entityType: row.entity_type as string,
     clinicSharing: row.clinic_sharing as RecordedSight['clinicSharing'],
@@ -102,19 +105,25 @@ export class CatalogEventRepository {
   async append(userId: string, events: NewCatalogEvent[]): Promise<void> {
     if (events.length === 0) return;
     await this.tx.query(
-      `INSERT INTO catalog_events (organization_id, seq, type, entity_type, entity_id, package_id, service_id, version, user_id,
-              tenant_id, changes, clinic_sharing, owner_tenant_id, shared_before, shared_after, package_owner_tenant_id,
-              package_shared, service_owner_tenant_id, service_shared, added_by_tenant_id)
-       SELECT $1, last.seq + a.ord, e->>'type', e->>'entityType', (e->>'entityId')::uuid, (e->>'packageId')::uuid,
-              (e->>'serviceId')::uuid, (e->>'version')::int, $2, $3, e->'changes', o.clinic_sharing, (e->>'ownerTenantId')::uuid,
-              (e->>'sharedBefore')::boolean, (e->>'sharedAfter')::boolean, (e->>'packageOwnerTenantId')::uuid,
-              (e->>'packageShared')::boolean, (e->>'serviceOwnerTenantId')::uuid, (e->>'serviceShared')::boolean,
-              (e->>'addedByTenantId')::uuid
-         FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS a(e, ord)
-        CROSS JOIN (SELECT clinic_sharing FROM organizations WHERE id = $1) o
-        CROSS JOIN (SELECT coalesce(max(seq), 0) AS seq FROM catalog_events
-                     WHERE organization_id = $1 AND tx_id = pg_current_xact_id()) last
-        ORDER BY a.ord`,
+      `WITH appended AS (
+         INSERT INTO catalog_events (organization_id, seq, type, entity_type, entity_id, package_id, service_id, version, user_id,
+                tenant_id, changes, clinic_sharing, owner_tenant_id, shared_before, shared_after, package_owner_tenant_id,
+                package_shared, service_owner_tenant_id, service_shared, added_by_tenant_id)
+         SELECT $1, last.seq + a.ord, e->>'type', e->>'entityType', (e->>'entityId')::uuid, (e->>'packageId')::uuid,
+                (e->>'serviceId')::uuid, (e->>'version')::int, $2, $3, e->'changes', o.clinic_sharing, (e->>'ownerTenantId')::uuid,
+                (e->>'sharedBefore')::boolean, (e->>'sharedAfter')::boolean, (e->>'packageOwnerTenantId')::uuid,
+                (e->>'packageShared')::boolean, (e->>'serviceOwnerTenantId')::uuid, (e->>'serviceShared')::boolean,
+                (e->>'addedByTenantId')::uuid
+           FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS a(e, ord)
+          CROSS JOIN (SELECT clinic_sharing FROM organizations WHERE id = $1) o
+          CROSS JOIN (SELECT coalesce(max(seq), 0) AS seq FROM catalog_events
+                       WHERE organization_id = $1 AND tx_id = pg_current_xact_id()) last
+          ORDER BY a.ord
+         RETURNING 1
+       )
+       -- Wakes the webhook workers at commit, only where a webhook listens.
+       SELECT pg_notify('${EVENTS_CHANNEL}', '')
+        WHERE EXISTS (SELECT 1 FROM appended) AND EXISTS (SELECT 1 FROM webhooks w WHERE w.organization_id = $1 AND w.active)`,
       [this.scope.organizationId, userId, this.scope.tenantId, JSON.stringify(events)],
     );
   }

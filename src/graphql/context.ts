@@ -15,6 +15,8 @@ export interface RequestContext {
   tx: RequestTransaction;
   loaders: Loaders;
   log: Logger;
+  /** The process's settings (webhook URL rules depend on them). */
+  config: Config;
 }
 
 export interface AppDependencies {
@@ -45,7 +47,7 @@ export async function createRequestContext(
       if (!scope) throw new UnauthenticatedError('The token names no known tenant');
       viewer = { userId: claims.userId, roles: claims.roles, scope };
     }
-    return { requestId, viewer, tx, loaders: createLoaders(tx, viewer), log };
+    return { requestId, viewer, tx, loaders: createLoaders(tx, viewer), log, config: deps.config };
   } catch (error) {
     await tx.rollback();
     throw error;

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { CatalogEventResolver, PackageHistoryResolver, ServiceHistoryResolver } from '../changes/catalog-event.resolver';
+import { WebhookResolver } from '../changes/webhook.resolver';
 import { PackageConnectionResolver, PackageItemResolver, PackageResolver } from '../catalog/packages/package.resolver';
 import { ServiceConnectionResolver, ServiceResolver } from '../catalog/services/service.resolver';
 import {
@@ -29,6 +30,7 @@ export const RESOLVERS = [
   ServiceHistoryResolver,
   PackageHistoryResolver,
   CatalogEventResolver,
+  WebhookResolver,
 ] as const;
 
 export function createSchema(): Promise<GraphQLSchema> {
