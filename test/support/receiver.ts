@@ -9,8 +9,8 @@ export interface Received {
   json: any;
 }
 
-/** How the receiver answers a request: a status, or 'hang' (never answers). */
-export type Answer = number | 'hang';
+/** How the receiver answers a request: a status, a status after a delay, or 'hang' (never answers). */
+export type Answer = number | { status: number; delayMs: number } | 'hang';
 
 /**
  * A real HTTP receiver on 127.0.0.1 that records every request. `answer` decides each reply
@@ -55,8 +55,12 @@ export class Receiver {
         this.hanging.add(response);
         return;
       }
-      response.writeHead(answer, answer >= 300 && answer < 400 ? { location: `${this.url}/elsewhere` } : {});
-      response.end('receiver body that must never be recorded');
+      const reply = (status: number) => {
+        response.writeHead(status, status >= 300 && status < 400 ? { location: `${this.url}/elsewhere` } : {});
+        response.end('receiver body that must never be recorded');
+      };
+      if (typeof answer === 'number') reply(answer);
+      else setTimeout(() => reply(answer.status), answer.delayMs);
     });
   }
 
