@@ -2,7 +2,7 @@ import { PACKAGE_SORT_KEYS, packageCountQuery, packageListQuery, visibleItemsQue
 import { pageRequest, type SqlQuery } from '../src/catalog/pagination';
 import { SERVICE_SORT_KEYS, serviceCountQuery, serviceListQuery, type ServiceListFilter } from '../src/catalog/services/service.store';
 import { createDataSource } from '../src/db/data-source';
-import { RequestTransaction } from '../src/db/request-transaction';
+import { RequestTransaction } from '../src/request/request-transaction';
 import { createLogger } from '../src/logger';
 import { enterTenant } from '../src/tenancy/tenancy.store';
 import { PACKAGE_SEARCH, SERVICE_SEARCH } from './dataset';

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { Pool } from 'pg';
 import { verifyBearer } from '../src/auth/token';
-import { APP_ROLE } from '../src/db/request-transaction';
+import { APP_ROLE } from '../src/request/request-transaction';
 import type { TenantScope } from '../src/tenancy/viewer';
 import { SqlParams, visibleItemSql, visibleRowSql } from '../src/tenancy/visibility';
 

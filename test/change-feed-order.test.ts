@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { createService as createServiceOperation } from '../src/catalog/services/service.operations';
-import { RequestTransaction } from '../src/db/request-transaction';
-import { createLoaders } from '../src/graphql/loaders';
+import { RequestTransaction } from '../src/request/request-transaction';
+import { createLoaders } from '../src/request/loaders';
 import { createLogger } from '../src/logger';
 import { enterTenant } from '../src/tenancy/tenancy.store';
 import { createService } from './support/catalog';

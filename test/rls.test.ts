@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { RequestTransaction } from '../src/db/request-transaction';
+import { RequestTransaction } from '../src/request/request-transaction';
 import { createPackage, createService } from './support/catalog';
 import { asTenant, openDataSource, TEST_TRANSACTION_LIMITS } from './support/db';
 import { TestServer, type Chain } from './support/harness';

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../src/db/data-source';
 import { sqlState } from '../src/db/errors';
-import { RequestTransaction } from '../src/db/request-transaction';
+import { RequestTransaction } from '../src/request/request-transaction';
 import { createLogger } from '../src/logger';
 import { TestServer } from './support/harness';
 import { lockOrganization } from './support/locks';

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { RequestTransaction } from '../src/db/request-transaction';
+import type { RequestTransaction } from '../src/request/request-transaction';
 import type { ClinicSharing, TenantScope } from '../src/tenancy/viewer';
 import { canSee, canSeeItem, originOf, originSql, SqlParams, visibleItemSql, visibleRowSql, type Origin } from '../src/tenancy/visibility';
 import { asTenant, openDataSource } from './support/db';

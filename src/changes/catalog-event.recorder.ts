@@ -1,6 +1,6 @@
 import type { Package, PackageItem } from '../catalog/packages/package.types';
 import type { Service } from '../catalog/services/service.types';
-import type { RequestContext } from '../graphql/context';
+import type { RequestContext } from '../request/context';
 import type { Organization } from '../tenancy/tenancy.types';
 import { requireTenant, type ClinicSharing } from '../tenancy/viewer';
 import type { OwnedRow, RecordedSight } from '../tenancy/visibility';

@@ -1,4 +1,4 @@
-import type { RequestTransaction } from '../db/request-transaction';
+import type { RequestTransaction } from '../request/request-transaction';
 import type { TenantScope } from '../tenancy/viewer';
 import { eventSight, type RecordedSight } from '../tenancy/visibility';
 import { CatalogEvent, FieldChange, type CatalogEntityType, type CatalogEventType } from './catalog-event.types';

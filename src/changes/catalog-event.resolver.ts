@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphq
 import { Package } from '../catalog/packages/package.types';
 import { Service } from '../catalog/services/service.types';
 import { BadUserInputError } from '../errors';
-import type { RequestContext } from '../graphql/context';
+import type { RequestContext } from '../request/context';
 import { Tenant } from '../tenancy/tenancy.types';
 import { requireTenant } from '../tenancy/viewer';
 import { integerInRange } from '../validation';
@@ -62,6 +62,8 @@ async function history(ctx: RequestContext, entityId: string, withItems: boolean
 }
 
 const HISTORY_DESCRIPTION = 'Newest first: who changed what, and when. `first` is 1-100.';
+const HISTORY_FIRST = 'Page size, 1-100 (BAD_USER_INPUT on `first`).';
+const HISTORY_AFTER = 'An edge cursor or `endCursor` of this history; any other is BAD_USER_INPUT on `after`.';
 
 @Resolver(() => Service)
 export class ServiceHistoryResolver {
@@ -69,8 +71,8 @@ export class ServiceHistoryResolver {
   history(
     @Root() service: Service,
     @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first?: number | null,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20, description: HISTORY_FIRST }) first?: number | null,
+    @Arg('after', () => String, { nullable: true, description: HISTORY_AFTER }) after?: string | null,
   ): Promise<CatalogEventConnection> {
     return history(ctx, service.id, false, first, after);
   }
@@ -82,8 +84,8 @@ export class PackageHistoryResolver {
   history(
     @Root() pkg: Package,
     @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first?: number | null,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20, description: HISTORY_FIRST }) first?: number | null,
+    @Arg('after', () => String, { nullable: true, description: HISTORY_AFTER }) after?: string | null,
   ): Promise<CatalogEventConnection> {
     return history(ctx, pkg.id, true, first, after);
   }
@@ -97,8 +99,12 @@ export class CatalogEventResolver {
   })
   async catalogChanges(
     @Ctx() ctx: RequestContext,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 100 }) first?: number | null,
+    @Arg('after', () => String, {
+      nullable: true,
+      description: 'The `endCursor` (or an edge cursor, or `catalogChangesHead`) this feed returned; null: from the first event. Another list\'s or organization\'s is BAD_USER_INPUT on `after`.',
+    })
+    after?: string | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 100, description: 'Page size, 1-500 (BAD_USER_INPUT on `first`).' }) first?: number | null,
   ): Promise<CatalogEventConnection> {
     const scope = requireTenant(ctx.viewer);
     const size = integerInRange('first', first ?? 100, 1, 500);

@@ -1,4 +1,4 @@
-import type { RequestTransaction } from '../db/request-transaction';
+import type { RequestTransaction } from '../request/request-transaction';
 import type { TenantScope } from '../tenancy/viewer';
 import { EVENT_COLUMNS, toSeenEvent, type FeedPosition, type SeenEvent } from './catalog-event.repository';
 import type { CatalogEventType } from './catalog-event.types';

@@ -3,7 +3,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, UseM
 import { isUuid } from '../auth/token';
 import { NotFoundError } from '../errors';
 import { Atomic } from '../graphql/atomic';
-import type { RequestContext } from '../graphql/context';
+import type { RequestContext } from '../request/context';
 import { requireTenantAdmin } from '../tenancy/viewer';
 import { integerInRange, optionalText } from '../validation';
 import { decodeCursor, encodeCursor } from './feed-cursor';
@@ -35,7 +35,7 @@ export class WebhookResolver {
       "ADMIN of a tenant (FORBIDDEN otherwise); the secret is returned once. The webhook receives the events its tenant sees that commit after its creation. BAD_USER_INPUT on `url` (not http/https, credentials, private address in production) or `description`.",
   })
   @UseMiddleware(Atomic)
-  async createWebhook(@Arg('input', () => CreateWebhookInput) input: CreateWebhookInput, @Ctx() ctx: RequestContext): Promise<CreatedWebhook> {
+  async createWebhook(@Arg('input', () => CreateWebhookInput, { description: 'The URL, the event types and a description.' }) input: CreateWebhookInput, @Ctx() ctx: RequestContext): Promise<CreatedWebhook> {
     const repository = webhooks(ctx);
     const url = webhookUrl(input.url);
     const { production, webhooks: settings } = ctx.config;
@@ -54,14 +54,16 @@ export class WebhookResolver {
     description: 'ADMIN of the webhook\'s tenant; NOT_FOUND for another tenant\'s. Deactivating drops its backlog (pending deliveries end FAILED); reactivating delivers what commits from then on.',
   })
   @UseMiddleware(Atomic)
-  async setWebhookActive(@Arg('id', () => ID) id: string, @Arg('active') active: boolean, @Ctx() ctx: RequestContext): Promise<Webhook> {
+  async setWebhookActive(
+    @Arg('id', () => ID, { description: "One of the viewer tenant's webhooks." }) id: string,
+    @Arg('active', { description: 'false: stop and drop the backlog; true: deliver from now on.' }) active: boolean, @Ctx() ctx: RequestContext): Promise<Webhook> {
     const webhook = await ownWebhook(ctx, id);
     return webhook.active === active ? webhook : webhooks(ctx).setActive(webhook.id, active);
   }
 
   @Mutation(() => Boolean, { description: "Deleted with its delivery log. ADMIN of the webhook's tenant; NOT_FOUND for another tenant's." })
   @UseMiddleware(Atomic)
-  async deleteWebhook(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<boolean> {
+  async deleteWebhook(@Arg('id', () => ID, { description: "One of the viewer tenant's webhooks." }) id: string, @Ctx() ctx: RequestContext): Promise<boolean> {
     const webhook = await ownWebhook(ctx, id);
     await webhooks(ctx).delete(webhook.id);
     return true;
@@ -71,8 +73,8 @@ export class WebhookResolver {
   async deliveries(
     @Root() webhook: Webhook,
     @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first?: number | null,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20, description: 'Page size, 1-100 (BAD_USER_INPUT on `first`).' }) first?: number | null,
+    @Arg('after', () => String, { nullable: true, description: 'The `endCursor` of the previous page; any other is BAD_USER_INPUT on `after`.' }) after?: string | null,
   ): Promise<WebhookDeliveryConnection> {
     const size = integerInRange('first', first ?? 20, 1, 100);
     const before = after ? decodeCursor(after, 'deliveries', webhook.id) : null;

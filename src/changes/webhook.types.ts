@@ -7,6 +7,7 @@ export const WebhookDeliveryStatusEnum = { PENDING: 'PENDING', DELIVERED: 'DELIV
 export type WebhookDeliveryStatus = keyof typeof WebhookDeliveryStatusEnum;
 registerEnumType(WebhookDeliveryStatusEnum, {
   name: 'WebhookDeliveryStatus',
+  description: 'Where a delivery stands.',
   valuesConfig: {
     PENDING: { description: 'Not delivered yet: waiting for its turn, being sent, or waiting to be retried.' },
     DELIVERED: { description: 'The receiver answered 2xx in time.' },
@@ -16,7 +17,7 @@ registerEnumType(WebhookDeliveryStatusEnum, {
 
 @ObjectType({ simpleResolvers: true, description: 'A subscription of one tenant to catalogue events, delivered by HTTP POST (signed; see the README).' })
 export class Webhook {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Sent as `x-catalog-webhook-id`.' })
   id: string;
 
   @Field({ description: 'http or https; where each event is POSTed.' })
@@ -25,13 +26,13 @@ export class Webhook {
   @Field(() => [CatalogEventTypeEnum], { description: 'The event types delivered; empty: all.' })
   eventTypes: CatalogEventType[];
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Free text for people, up to 2,000 characters.' })
   description: string | null;
 
   @Field({ description: 'Deactivated webhooks receive nothing and keep no backlog.' })
   active: boolean;
 
-  @Field()
+  @Field({ description: 'When it was registered: it receives the events committed after this.' })
   createdAt: Date;
 
   tenantId: string;
@@ -39,7 +40,7 @@ export class Webhook {
 
 @ObjectType({ simpleResolvers: true, description: 'Returned once, when the webhook is created: the signing secret is never shown again.' })
 export class CreatedWebhook {
-  @Field(() => Webhook)
+  @Field(() => Webhook, { description: 'The webhook as registered.' })
   webhook: Webhook;
 
   @Field({ description: 'The HMAC-SHA256 key of `x-catalog-signature`; keep it: it is never shown again.' })
@@ -51,10 +52,10 @@ export class WebhookDelivery {
   @Field(() => ID, { description: 'Sent as `x-catalog-delivery-id`, the same on every attempt.' })
   id: string;
 
-  @Field(() => CatalogEvent)
+  @Field(() => CatalogEvent, { description: 'The event delivered, as the webhook\'s tenant sees it.' })
   event: CatalogEvent;
 
-  @Field(() => WebhookDeliveryStatusEnum)
+  @Field(() => WebhookDeliveryStatusEnum, { description: 'PENDING, DELIVERED or FAILED.' })
   status: WebhookDeliveryStatus;
 
   @Field(() => Int, { description: 'Attempts made so far (at most WEBHOOK_MAX_ATTEMPTS).' })
@@ -69,17 +70,17 @@ export class WebhookDelivery {
   @Field(() => Date, { nullable: true, description: 'When the next attempt is due, for a PENDING delivery.' })
   nextAttemptAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the receiver answered 2xx.' })
   deliveredAt: Date | null;
 }
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ simpleResolvers: true, description: 'One delivery of a page, with its cursor.' })
 export class WebhookDeliveryEdge extends EdgeOf(WebhookDelivery) {}
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ simpleResolvers: true, description: "One page of a webhook's deliveries, newest first." })
 export class WebhookDeliveryConnection extends ConnectionOf(WebhookDelivery, WebhookDeliveryEdge) {}
 
-@InputType()
+@InputType({ description: 'A new webhook: where to POST and which event types.' })
 export class CreateWebhookInput {
   @Field({ description: 'http or https, without credentials, at most 2,048 characters. In production loopback, private and link-local addresses are refused unless WEBHOOK_ALLOW_PRIVATE_URLS=true.' })
   url: string;

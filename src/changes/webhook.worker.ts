@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
-import { RequestTransaction } from '../db/request-transaction';
+import { RequestTransaction } from '../request/request-transaction';
 import { DomainError } from '../errors';
 import type { Logger } from '../logger';
 import { enterTenant } from '../tenancy/tenancy.store';

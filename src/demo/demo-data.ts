@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { APP_ROLE } from '../db/request-transaction';
+import { APP_ROLE } from '../request/request-transaction';
 
 /** A realistic Spanish dental chain for `npm start`: a central, two clinics, services and packages. */
 const ORGANIZATION = { name: 'Clínicas Dentales Sonrisa', currency: 'EUR', clinicSharing: 'CENTRAL_ONLY' };

@@ -1,8 +1,8 @@
 import type { Express, RequestHandler, Response } from 'express';
-import type { RequestTransaction } from '../db/request-transaction';
+import type { RequestTransaction } from '../request/request-transaction';
 import { DomainError, type ErrorCode } from '../errors';
-import { createRequestContext, type AppDependencies, type RequestContext } from '../graphql/context';
-import { requestScope } from '../http/request-scope';
+import { createRequestContext, type AppDependencies, type RequestContext } from '../request/context';
+import { requestScope } from '../request/request-scope';
 import type { Logger } from '../logger';
 import { requireTenant } from '../tenancy/viewer';
 import { isClientGone } from './client-stream';

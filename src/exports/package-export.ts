@@ -1,7 +1,7 @@
 import { packageTotals } from '../catalog/packages/package.operations';
 import { findVisibleItems, listPackages, PACKAGE_SORT_KEYS, type ItemWithService, type PackageListFilter } from '../catalog/packages/package.store';
 import { eachPage } from '../catalog/pagination';
-import type { RequestContext } from '../graphql/context';
+import type { RequestContext } from '../request/context';
 import type { Totals } from '../pricing/pricing.types';
 import { requireTenant } from '../tenancy/viewer';
 import { originOf, type Origin } from '../tenancy/visibility';

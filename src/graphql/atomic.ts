@@ -1,5 +1,5 @@
 import type { MiddlewareFn } from 'type-graphql';
-import type { RequestContext } from './context';
+import type { RequestContext } from '../request/context';
 
 /**
  * Every mutation field runs in its own savepoint: when it fails, exactly its writes are undone,

@@ -3,24 +3,39 @@ import { Field, ObjectType, registerEnumType } from 'type-graphql';
 
 export const StatusFilterEnum = { ALL: 'ALL', ACTIVE: 'ACTIVE', INACTIVE: 'INACTIVE' } as const;
 export type StatusFilter = keyof typeof StatusFilterEnum;
-registerEnumType(StatusFilterEnum, { name: 'StatusFilter' });
+registerEnumType(StatusFilterEnum, {
+  name: 'StatusFilter',
+  description: 'Which rows a list shows by their status (Todos / Activos / Desactivados).',
+  valuesConfig: {
+    ALL: { description: 'Active and deactivated rows (Todos).' },
+    ACTIVE: { description: 'Only active rows (Activos).' },
+    INACTIVE: { description: 'Only deactivated rows (Desactivados, dados de baja).' },
+  },
+});
 
 export const SortDirectionEnum = { ASC: 'ASC', DESC: 'DESC' } as const;
 export type SortDirection = keyof typeof SortDirectionEnum;
-registerEnumType(SortDirectionEnum, { name: 'SortDirection' });
+registerEnumType(SortDirectionEnum, {
+  name: 'SortDirection',
+  description: 'Order of a sorted list; rows with equal sort values are ordered by id, in the same direction.',
+  valuesConfig: {
+    ASC: { description: 'Ascending: A to Z (case and accents ignored), lowest first, oldest first.' },
+    DESC: { description: 'Descending: Z to A, highest first, newest first.' },
+  },
+});
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ simpleResolvers: true, description: 'Where a page of a keyset list stands; pass `endCursor` as `after` to read the next page.' })
 export class PageInfo {
-  @Field()
+  @Field({ description: 'Whether rows follow this page (read them with `after: endCursor`).' })
   hasNextPage: boolean;
 
-  @Field()
+  @Field({ description: 'Whether this page was read with `after` (rows come before it).' })
   hasPreviousPage: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The cursor of the first row of the page; null when the page is empty.' })
   startCursor: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The cursor of the last row of the page; null when the page is empty.' })
   endCursor: string | null;
 }
 
@@ -30,10 +45,10 @@ type NodeClass<T> = new () => T;
 export function EdgeOf<T extends object>(Node: NodeClass<T>) {
   @ObjectType({ simpleResolvers: true })
   abstract class Edge {
-    @Field()
+    @Field({ description: 'Opaque position of this row in its list and ordering, for `after`; valid only with the same ordering.' })
     cursor: string;
 
-    @Field(() => Node)
+    @Field(() => Node, { description: 'The row.' })
     node: T;
   }
   return Edge;
@@ -43,13 +58,13 @@ export function EdgeOf<T extends object>(Node: NodeClass<T>) {
 export function ConnectionOf<T extends object, E extends object>(Node: NodeClass<T>, Edge: NodeClass<E>) {
   @ObjectType({ simpleResolvers: true })
   abstract class Connection {
-    @Field(() => [Edge])
+    @Field(() => [Edge], { description: 'The rows of this page with their cursors, in list order.' })
     edges: E[];
 
-    @Field(() => [Node])
+    @Field(() => [Node], { description: 'The rows of this page, in list order (the same as `edges`, without cursors).' })
     nodes: T[];
 
-    @Field(() => PageInfo)
+    @Field(() => PageInfo, { description: 'Whether more rows follow, and the cursors to read them.' })
     pageInfo: PageInfo;
   }
   return Connection;

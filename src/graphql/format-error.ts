@@ -1,7 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { DomainError } from '../errors';
-import { requestScope } from '../http/request-scope';
+import { requestScope } from '../request/request-scope';
 
 /** Codes GraphQL and Apollo attach themselves (parse, validation, CSRF, bad variables): kept as they are. */
 const PASSED_THROUGH = new Set([

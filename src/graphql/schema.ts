@@ -33,8 +33,8 @@ export const RESOLVERS = [
   WebhookResolver,
 ] as const;
 
-export function createSchema(): Promise<GraphQLSchema> {
-  return buildSchema({
+export async function createSchema(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
     resolvers: RESOLVERS,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     // Inputs are checked by the domain, which names the field in its errors.
@@ -43,6 +43,12 @@ export function createSchema(): Promise<GraphQLSchema> {
     // graphql's default resolver instead of a type-graphql wrapper per field. Safe while there are
     // no global middlewares and no auth checker (field resolvers in resolver classes are unaffected).
   });
+  // type-graphql has no decorator for the root types, so their descriptions are set here.
+  schema.getQueryType()!.description =
+    'What a viewer reads. Every operation needs a valid bearer token (else UNAUTHENTICATED, HTTP 401); the catalogue is read by tenant users (ADMIN or STAFF) and shows only the rows their tenant may see.';
+  schema.getMutationType()!.description =
+    'What a viewer changes. Each mutation runs in its own savepoint, so a failed one changes nothing. Catalogue changes need the ADMIN role (STAFF changes nothing), of the tenant each mutation names; a row the viewer cannot see is NOT_FOUND, one it sees but may not change is FORBIDDEN.';
+  return schema;
 }
 
 /** The text committed as schema.graphql: sorted, so that diffs show real changes only. */

@@ -7,11 +7,11 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { DomainError } from '../errors';
-import { createRequestContext, type AppDependencies, type RequestContext } from '../graphql/context';
+import { createRequestContext, type AppDependencies, type RequestContext } from '../request/context';
 import { formatError } from '../graphql/format-error';
 import { assertWithinLimits } from '../graphql/limits';
 import type { Logger } from '../logger';
-import { requestScope } from './request-scope';
+import { requestScope } from '../request/request-scope';
 
 /** At most this many operations in one batched (JSON array) request. */
 export const MAX_BATCH = 10;

@@ -3,7 +3,7 @@ import { countedItems, findVisiblePackage, visibleItems } from '../catalog/packa
 import { Package } from '../catalog/packages/package.types';
 import { Service } from '../catalog/services/service.types';
 import { BadUserInputError, NotFoundError } from '../errors';
-import type { RequestContext } from '../graphql/context';
+import type { RequestContext } from '../request/context';
 import { requireTenant } from '../tenancy/viewer';
 import { planOdontogram } from './odontogram';
 import { OdontogramLine, OdontogramPlan, Quote, QuoteLine } from './pricing.types';
@@ -12,11 +12,14 @@ import { quotePackage } from './quote';
 /** The budgeting module's view of a package: priced lines for `times` units. */
 @Resolver(() => Package)
 export class PackageQuoteResolver {
-  @FieldResolver(() => Quote, { description: 'Budget lines for `times` units of the package (budgeting module).' })
+  @FieldResolver(() => Quote, {
+    description:
+      "Budget lines for `times` units of the package (budgeting module): one line per item the viewer sees whose service is active, in item order, with quantity = the item's quantity x `times`, at base prices. An inactive package is priced too. BAD_USER_INPUT on `times`.",
+  })
   async quote(
     @Root() pkg: Package,
     @Ctx() ctx: RequestContext,
-    @Arg('times', () => Int, { nullable: true, defaultValue: 1 }) times?: number | null,
+    @Arg('times', () => Int, { nullable: true, defaultValue: 1, description: 'How many times the package is applied, 1-99.' }) times?: number | null,
   ): Promise<Quote> {
     const scope = requireTenant(ctx.viewer);
     return quotePackage(countedItems(await visibleItems(ctx, pkg)), times ?? 1, scope.currency);
@@ -27,11 +30,12 @@ export class PackageQuoteResolver {
 @Resolver(() => OdontogramPlan)
 export class OdontogramPlanResolver {
   @Query(() => OdontogramPlan, {
-    description: 'Teeth in FDI notation (11-18, 21-28, 31-38, 41-48, 51-55, 61-65, 71-75, 81-85), no duplicates.',
+    description:
+      'What applying a package to some teeth would chart (odontograma); nothing is stored. Teeth in FDI notation (11-18, 21-28, 31-38, 41-48, 51-55, 61-65, 71-75, 81-85), no duplicates. Tenant users (ADMIN or STAFF); a platform administrator gets FORBIDDEN. NOT_FOUND on `packageId` when the viewer does not see the package; BAD_USER_INPUT on `packageId` when it is deactivated; BAD_USER_INPUT on `teeth` for an invalid or repeated tooth, more than 52 teeth, or none while counted items are charted per TOOTH, QUADRANT or ARCH.',
   })
   async odontogramPlan(
-    @Arg('packageId', () => ID) packageId: string,
-    @Arg('teeth', () => [Int]) teeth: number[],
+    @Arg('packageId', () => ID, { description: 'An active package the viewer sees.' }) packageId: string,
+    @Arg('teeth', () => [Int], { description: 'The selected teeth, FDI numbers in any order, at most 52.' }) teeth: number[],
     @Ctx() ctx: RequestContext,
   ): Promise<OdontogramPlan> {
     const pkg = await findVisiblePackage(ctx, packageId);
@@ -40,7 +44,7 @@ export class OdontogramPlanResolver {
     return { packageId: pkg.id, ...planOdontogram(countedItems(await visibleItems(ctx, pkg)), teeth) };
   }
 
-  @FieldResolver(() => Package)
+  @FieldResolver(() => Package, { description: 'The package applied.' })
   async package(@Root() plan: OdontogramPlan, @Ctx() ctx: RequestContext): Promise<Package> {
     return (await ctx.loaders.package.load(plan.packageId))!;
   }
@@ -52,7 +56,7 @@ function serviceOf(line: QuoteLine, ctx: RequestContext): Service | Promise<Serv
 
 @Resolver(() => QuoteLine)
 export class QuoteLineResolver {
-  @FieldResolver(() => Service)
+  @FieldResolver(() => Service, { description: 'The service priced on this line.' })
   service(@Root() line: QuoteLine, @Ctx() ctx: RequestContext): Service | Promise<Service> {
     return serviceOf(line, ctx);
   }
@@ -60,7 +64,7 @@ export class QuoteLineResolver {
 
 @Resolver(() => OdontogramLine)
 export class OdontogramLineResolver {
-  @FieldResolver(() => Service)
+  @FieldResolver(() => Service, { description: 'The service charted on this line.' })
   service(@Root() line: OdontogramLine, @Ctx() ctx: RequestContext): Service | Promise<Service> {
     return serviceOf(line, ctx);
   }

@@ -20,17 +20,24 @@ registerEnumType(OdontogramScopeEnum, {
 
 export const ArchEnum = { UPPER: 'UPPER', LOWER: 'LOWER' } as const;
 export type Arch = keyof typeof ArchEnum;
-registerEnumType(ArchEnum, { name: 'Arch' });
+registerEnumType(ArchEnum, {
+  name: 'Arch',
+  description: 'A dental arch: quadrants 1-2 (and deciduous 5-6) are upper, 3-4 (and 7-8) lower.',
+  valuesConfig: {
+    UPPER: { description: 'The upper arch (maxilar).' },
+    LOWER: { description: 'The lower arch (mandibular).' },
+  },
+});
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ simpleResolvers: true, description: "Money over some priced lines, in the organization's currency." })
 export class Totals {
   @Field(() => DecimalScalar, { description: 'Sum of unit price x quantity, before tax.' })
   subtotal: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: "Sum of the lines' taxes, each rounded half-up to the cent." })
   tax: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'subtotal + tax.' })
   total: string;
 }
 
@@ -44,49 +51,52 @@ export interface PricedLine {
   total: string;
 }
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ simpleResolvers: true, description: 'One priced line of a budget: one service, a quantity, its tax and total.' })
 export class QuoteLine implements PricedLine {
   /** Resolved to a Service by the catalogue's field resolver. */
   serviceId: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Units of the service on this line.' })
   quantity: number;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: "The service's base price for one unit, before tax." })
   unitPrice: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: "The service's VAT percentage, 0.00-100.00." })
   taxRate: string;
 
-  @Field(() => DecimalScalar, { description: 'Rounded half-up to the cent, per line.' })
+  @Field(() => DecimalScalar, { description: 'unitPrice x quantity, before tax (exact: prices have two decimals).' })
   subtotal: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'subtotal x taxRate / 100, rounded half-up to the cent.' })
   tax: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: 'subtotal + tax.' })
   total: string;
 }
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ simpleResolvers: true, description: 'A budget (presupuesto): priced lines and their sums.' })
 export class Quote {
-  @Field()
+  @Field({ description: "The organization's ISO-4217 currency, in which every amount is." })
   currency: string;
 
-  @Field(() => [QuoteLine])
+  @Field(() => [QuoteLine], { description: 'The lines, in the order of the package\'s items.' })
   lines: QuoteLine[];
 
   @Field(() => DecimalScalar, { description: 'Sums of the rounded lines.' })
   subtotal: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: "Sum of the lines' taxes." })
   tax: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: "Sum of the lines' totals (subtotal + tax)." })
   total: string;
 }
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'One charted line of an odontogram plan: a service on a tooth, a quadrant, an arch or the whole mouth, priced like a quote line.',
+})
 export class OdontogramLine extends QuoteLine {
   @Field(() => Int, { nullable: true, description: 'FDI number, for TOOTH services.' })
   tooth: number | null;
@@ -103,18 +113,21 @@ export class OdontogramPlan {
   /** Resolved to the Package by the catalogue's field resolver. */
   packageId: string;
 
-  @Field(() => [Int])
+  @Field(() => [Int], { description: 'The selected teeth (FDI numbers), ascending.' })
   teeth: number[];
 
-  @Field(() => [OdontogramLine])
+  @Field(() => [OdontogramLine], {
+    description:
+      "For each counted item in package order, one line per site its service's odontogramScope touches (NONE, MOUTH: one; ARCH: per arch, UPPER first; QUADRANT: per quadrant, ascending; TOOTH: per tooth, ascending), each with the item's quantity.",
+  })
   lines: OdontogramLine[];
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: "Sum of the lines' subtotals." })
   subtotal: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: "Sum of the lines' taxes." })
   tax: string;
 
-  @Field(() => DecimalScalar)
+  @Field(() => DecimalScalar, { description: "Sum of the lines' totals." })
   total: string;
 }

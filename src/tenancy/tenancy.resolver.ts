@@ -4,7 +4,7 @@ import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from 
 import { conflictWhenTaken } from '../db/errors';
 import { recordClinicSharingChange } from '../changes/catalog-event.recorder';
 import { Atomic } from '../graphql/atomic';
-import type { RequestContext } from '../graphql/context';
+import type { RequestContext } from '../request/context';
 import { currencyCode, requiredName } from '../validation';
 import { canChangeClinicSharing } from './permissions';
 import {
@@ -22,7 +22,9 @@ const uniqueTenantName = <T>(work: () => Promise<T>): Promise<T> =>
 
 @Resolver(() => Organization)
 export class OrganizationResolver {
-  @Query(() => Organization)
+  @Query(() => Organization, {
+    description: "The viewer's organization. Tenant users (ADMIN or STAFF); a platform administrator gets FORBIDDEN.",
+  })
   async organization(@Ctx() ctx: RequestContext): Promise<Organization> {
     const scope = requireTenant(ctx.viewer);
     const organization = await findOrganization(ctx.tx, scope.organizationId);
@@ -44,10 +46,13 @@ export class OrganizationResolver {
     return listTenants(ctx.tx, organization.id);
   }
 
-  @Mutation(() => Organization, { description: 'Central administrators only.' })
+  @Mutation(() => Organization, {
+    description:
+      'Sets whether clinics see what other clinics share. Central administrators only: anyone else (clinics, STAFF, platform administrators) gets FORBIDDEN.',
+  })
   @UseMiddleware(Atomic)
   async updateClinicSharing(
-    @Arg('mode', () => ClinicSharingEnum) mode: ClinicSharing,
+    @Arg('mode', () => ClinicSharingEnum, { description: 'The new sharing mode.' }) mode: ClinicSharing,
     @Ctx() ctx: RequestContext,
   ): Promise<Organization> {
     const scope = requireTenant(ctx.viewer);
@@ -60,10 +65,13 @@ export class OrganizationResolver {
     return changed.organization;
   }
 
-  @Mutation(() => Organization, { description: 'Platform administrators only.' })
+  @Mutation(() => Organization, {
+    description:
+      'Creates an organization with its central and clinics. Platform administrators only (anyone else: FORBIDDEN). BAD_USER_INPUT on `name`, `currency`, `centralName`, `clinicNames` or `clinicNames[i]`; CONFLICT on `name` when two of its tenants would share a name.',
+  })
   @UseMiddleware(Atomic)
   async provisionOrganization(
-    @Arg('input', () => ProvisionOrganizationInput) input: ProvisionOrganizationInput,
+    @Arg('input', () => ProvisionOrganizationInput, { description: 'The organization and its tenants.' }) input: ProvisionOrganizationInput,
     @Ctx() ctx: RequestContext,
   ): Promise<Organization> {
     requirePlatformAdmin(ctx.viewer);
@@ -90,7 +98,7 @@ export class OrganizationResolver {
 
 @Resolver(() => ViewerInfo)
 export class ViewerResolver {
-  @Query(() => ViewerInfo)
+  @Query(() => ViewerInfo, { description: 'Who is asking. Any valid token, platform administrators included.' })
   me(@Ctx() ctx: RequestContext): ViewerInfo {
     const { viewer } = ctx;
     return {
@@ -106,7 +114,7 @@ export class ViewerResolver {
     return info.tenantId ? ctx.loaders.tenant.load(info.tenantId) : null;
   }
 
-  @FieldResolver(() => Organization, { nullable: true })
+  @FieldResolver(() => Organization, { nullable: true, description: "The tenant's organization; null for a platform administrator." })
   organization(@Root() info: ViewerInfo, @Ctx() ctx: RequestContext): Promise<Organization | null> | null {
     return info.organizationId ? findOrganization(ctx.tx, info.organizationId) : null;
   }
@@ -114,11 +122,14 @@ export class ViewerResolver {
 
 @Resolver(() => Tenant)
 export class TenantResolver {
-  @Mutation(() => Tenant, { description: 'Platform administrators only.' })
+  @Mutation(() => Tenant, {
+    description:
+      'Adds a clinic to a chain. Platform administrators only (anyone else: FORBIDDEN). BAD_USER_INPUT on `name`; NOT_FOUND when the organization does not exist; BAD_USER_INPUT on `organizationId` for a standalone clinic (no central); CONFLICT on `name` when a tenant of the organization has it.',
+  })
   @UseMiddleware(Atomic)
   async addClinic(
-    @Arg('organizationId', () => ID) organizationId: string,
-    @Arg('name') name: string,
+    @Arg('organizationId', () => ID, { description: 'The chain to add to.' }) organizationId: string,
+    @Arg('name', { description: 'The clinic\'s name, 1-120 characters, trimmed; unique in the organization, case and accents ignored.' }) name: string,
     @Ctx() ctx: RequestContext,
   ): Promise<Tenant> {
     requirePlatformAdmin(ctx.viewer);

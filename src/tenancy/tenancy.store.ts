@@ -1,4 +1,4 @@
-import type { RequestTransaction } from '../db/request-transaction';
+import type { RequestTransaction } from '../request/request-transaction';
 import type { ClinicSharing, TenantKind, TenantScope } from './viewer';
 import { Organization, Tenant } from './tenancy.types';
 

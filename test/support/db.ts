@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { createLogger } from '../../src/logger';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../src/db/data-source';
-import { RequestTransaction } from '../../src/db/request-transaction';
+import { RequestTransaction } from '../../src/request/request-transaction';
 import { enterTenant } from '../../src/tenancy/tenancy.store';
 import type { TenantScope } from '../../src/tenancy/viewer';
 

@@ -1,7 +1,7 @@
 import { isUuid } from '../../auth/token';
 import { conflictWhenTaken } from '../../db/errors';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../errors';
-import type { RequestContext } from '../../graphql/context';
+import type { RequestContext } from '../../request/context';
 import { priceLine, sumLines } from '../../pricing/lines';
 import type { ChartedItem } from '../../pricing/odontogram';
 import type { Totals } from '../../pricing/pricing.types';

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
 import { Atomic } from '../../graphql/atomic';
-import type { RequestContext } from '../../graphql/context';
-import { whenReady } from '../../graphql/loaders';
+import type { RequestContext } from '../../request/context';
+import { whenReady } from '../../request/loaders';
 import { priceLine, sumLines } from '../../pricing/lines';
 import { Totals } from '../../pricing/pricing.types';
 import { canAddItems, canChangeItem, canChangeRow } from '../../tenancy/permissions';
@@ -32,18 +32,32 @@ export function packageListFilter(filter: PackageFilter | null | undefined): Pac
 
 @Resolver(() => Package)
 export class PackageResolver {
-  @Query(() => Package, { nullable: true, description: 'Null when it does not exist or the viewer may not see it.' })
-  package(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Package | null> {
+  @Query(() => Package, {
+    nullable: true,
+    description:
+      'A package the viewer sees. Null when it does not exist or the viewer may not see it (the two are never told apart). Tenant users (ADMIN or STAFF); a platform administrator gets FORBIDDEN.',
+  })
+  package(@Arg('id', () => ID, { description: 'The package id; an id that is not a UUID finds nothing.' }) id: string, @Ctx() ctx: RequestContext): Promise<Package | null> {
     return operations.findVisiblePackage(ctx, id);
   }
 
-  @Query(() => PackageConnection, { description: '`first` is 1-100.' })
+  @Query(() => PackageConnection, {
+    description:
+      'The packages the viewer sees (the Paquetes table: own, shared by the central, and with BETWEEN_CLINICS shared by other clinics), one page at a time. `first` is 1-100. Tenant users (ADMIN or STAFF); a platform administrator gets FORBIDDEN. BAD_USER_INPUT on `first`, `after` or `search`.',
+  })
   async packages(
     @Ctx() ctx: RequestContext,
-    @Arg('filter', () => PackageFilter, { nullable: true }) filter?: PackageFilter | null,
-    @Arg('orderBy', () => PackageOrder, { nullable: true }) orderBy?: PackageOrder | null,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first?: number | null,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Arg('filter', () => PackageFilter, { nullable: true, description: 'Which packages; null: every package the viewer sees.' })
+    filter?: PackageFilter | null,
+    @Arg('orderBy', () => PackageOrder, { nullable: true, description: 'Null: by name ascending.' }) orderBy?: PackageOrder | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 50, description: 'Page size, 1-100 (BAD_USER_INPUT on `first`).' })
+    first?: number | null,
+    @Arg('after', () => String, {
+      nullable: true,
+      description:
+        'The `endCursor` of the previous page, read with the same `orderBy`; null for the first page. Any other string is BAD_USER_INPUT on `after`.',
+    })
+    after?: string | null,
   ): Promise<PackagePage> {
     const scope = requireTenant(ctx.viewer);
     const key = PACKAGE_SORT_KEYS[orderBy?.field ?? 'NAME'];
@@ -54,33 +68,43 @@ export class PackageResolver {
     return { ...toPage(rows, page, key), filter: listFilter };
   }
 
-  @FieldResolver(() => Tenant)
+  @FieldResolver(() => Tenant, { description: 'The tenant that created the package and alone may edit, share or deactivate it.' })
   owner(@Root() pkg: Package, @Ctx() ctx: RequestContext): Tenant | Promise<Tenant> {
     return ctx.loaders.tenantOf(pkg.ownerTenantId) as Tenant | Promise<Tenant>;
   }
 
-  @FieldResolver(() => OriginEnum)
+  @FieldResolver(() => OriginEnum, { description: "Whose the package is, seen from the viewer's tenant." })
   origin(@Root() pkg: Package, @Ctx() ctx: RequestContext): Origin {
     return originOf(requireTenant(ctx.viewer), pkg.ownerTenantId);
   }
 
-  @FieldResolver(() => [PackageItem], { description: 'The items the viewer may see, oldest first; `origin` narrows them.' })
+  @FieldResolver(() => [PackageItem], {
+    description:
+      'The items the viewer may see, oldest first, including those whose service is deactivated; `origin` narrows them.',
+  })
   async items(
     @Root() pkg: Package,
     @Ctx() ctx: RequestContext,
-    @Arg('origin', () => [OriginEnum], { nullable: true }) origin?: Origin[] | null,
+    @Arg('origin', () => [OriginEnum], {
+      nullable: true,
+      description: "Only items of these origins (OWN: added by the viewer's tenant); null: all.",
+    })
+    origin?: Origin[] | null,
   ): Promise<PackageItem[]> {
     const scope = requireTenant(ctx.viewer);
     const items = (await operations.visibleItems(ctx, pkg)).map(({ item }) => item);
     return origin ? items.filter((item) => origin.includes(originOf(scope, item.addedByTenantId))) : items;
   }
 
-  @FieldResolver(() => Int, { description: 'Number of items the viewer may see.' })
+  @FieldResolver(() => Int, { description: 'Number of items the viewer may see (the length of `items`).' })
   async itemCount(@Root() pkg: Package, @Ctx() ctx: RequestContext): Promise<number> {
     return (await operations.visibleItems(ctx, pkg)).length;
   }
 
-  @FieldResolver(() => Totals, { description: 'Over the items the viewer may see.' })
+  @FieldResolver(() => Totals, {
+    description:
+      "Over the items the viewer may see whose service is active: each item's line at its service's base price, tax rounded per line, then summed.",
+  })
   async totals(@Root() pkg: Package, @Ctx() ctx: RequestContext): Promise<Totals> {
     return operations.packageTotals(await operations.visibleItems(ctx, pkg));
   }
@@ -102,66 +126,95 @@ export class PackageResolver {
     return canAddItems(ctx.viewer, pkg);
   }
 
-  @Mutation(() => Package)
+  @Mutation(() => Package, {
+    description:
+      "Creates a package owned by the viewer's tenant, with its first items as the viewer's own. Any ADMIN of a tenant (STAFF and platform administrators: FORBIDDEN). BAD_USER_INPUT on `name`, `description`, `items` (over 200), `items[i].quantity` or `items[i].serviceId` (a deactivated service); NOT_FOUND on `items[i].serviceId` (a service the viewer does not see); CONFLICT on `name` when another package of the tenant has it.",
+  })
   @UseMiddleware(Atomic)
-  createPackage(@Arg('input', () => CreatePackageInput) input: CreatePackageInput, @Ctx() ctx: RequestContext): Promise<Package> {
+  createPackage(@Arg('input', () => CreatePackageInput, { description: 'The new package.' }) input: CreatePackageInput, @Ctx() ctx: RequestContext): Promise<Package> {
     return operations.createPackage(ctx, input);
   }
 
-  @Mutation(() => Package, { description: '`expectedVersion`, when given, must equal the stored version, else CONFLICT.' })
+  @Mutation(() => Package, {
+    description:
+      "Renames, describes, shares or unshares a package, active or not. The owner's ADMIN only. NOT_FOUND when the viewer does not see the package; FORBIDDEN when it sees it but may not change it (another tenant's package, STAFF); `expectedVersion`, when given, must equal the stored version, else CONFLICT on `expectedVersion`; BAD_USER_INPUT on `name` or `description`; CONFLICT on `name` when taken. Raises `version` by 1.",
+  })
   @UseMiddleware(Atomic)
   updatePackage(
-    @Arg('id', () => ID) id: string,
-    @Arg('input', () => UpdatePackageInput) input: UpdatePackageInput,
+    @Arg('id', () => ID, { description: 'The package to change.' }) id: string,
+    @Arg('input', () => UpdatePackageInput, { description: 'The fields to change; absent fields stay as they are.' }) input: UpdatePackageInput,
     @Ctx() ctx: RequestContext,
-    @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion?: number | null,
+    @Arg('expectedVersion', () => Int, { nullable: true, description: 'The version the change was made on; null: no check.' })
+    expectedVersion?: number | null,
   ): Promise<Package> {
     return operations.updatePackage(ctx, id, input, expectedVersion);
   }
 
-  @Mutation(() => Package, { description: 'Dar de baja / reactivar. A clinic cannot deactivate a central package (FORBIDDEN).' })
+  @Mutation(() => Package, {
+    description:
+      "Dar de baja / reactivar. The owner's ADMIN only: NOT_FOUND when the viewer does not see the package, FORBIDDEN when it sees it but may not change it (a clinic cannot deactivate a central package; STAFF). Setting the state it already has changes nothing (the version stays).",
+  })
   @UseMiddleware(Atomic)
-  setPackageActive(@Arg('id', () => ID) id: string, @Arg('active') active: boolean, @Ctx() ctx: RequestContext): Promise<Package> {
+  setPackageActive(
+    @Arg('id', () => ID, { description: 'The package.' }) id: string,
+    @Arg('active', { description: 'False deactivates, true reactivates.' }) active: boolean,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Package> {
     return operations.setPackageActive(ctx, id, active);
   }
 
   @Mutation(() => Package, {
     description:
-      "Adds the viewer's own items; a service already among the viewer's own items of the package gets its quantity increased.",
+      "Adds the viewer's own items; a service already among the viewer's own items of the package gets its quantity increased. The owner's ADMIN (on an active or deactivated package), or a clinic's ADMIN on an active package of its central. NOT_FOUND when the viewer does not see the package; FORBIDDEN when it sees it but may not add (a deactivated central package, another clinic's package, STAFF); BAD_USER_INPUT on `items` (empty, over 200, or the package would hold more than 200 items in all), `items[i].quantity` or `items[i].serviceId` (a deactivated service); NOT_FOUND on `items[i].serviceId` (a service the viewer does not see). Moves the package's `updatedAt`, not its version.",
   })
   @UseMiddleware(Atomic)
   addPackageItems(
-    @Arg('packageId', () => ID) packageId: string,
-    @Arg('items', () => [PackageItemInput]) items: PackageItemInput[],
+    @Arg('packageId', () => ID, { description: 'The package to add to.' }) packageId: string,
+    @Arg('items', () => [PackageItemInput], { description: 'The services and quantities to add, 1-200.' }) items: PackageItemInput[],
     @Ctx() ctx: RequestContext,
   ): Promise<Package> {
     return operations.addPackageItems(ctx, packageId, items);
   }
 
   @Mutation(() => PackageItem, {
-    description: "Only items the viewer's tenant added: FORBIDDEN for other items it sees, NOT_FOUND for items it cannot see.",
+    description:
+      "Sets an item's quantity. Only ADMINs of the tenant that added the item: FORBIDDEN for other items it sees (and for STAFF), NOT_FOUND for items it cannot see. BAD_USER_INPUT on `quantity`. Moves the package's `updatedAt`, not its version.",
   })
   @UseMiddleware(Atomic)
-  updatePackageItem(@Arg('id', () => ID) id: string, @Arg('quantity', () => Int) quantity: number, @Ctx() ctx: RequestContext): Promise<PackageItem> {
+  updatePackageItem(
+    @Arg('id', () => ID, { description: 'The package item.' }) id: string,
+    @Arg('quantity', () => Int, { description: 'The new quantity, 1-999.' }) quantity: number,
+    @Ctx() ctx: RequestContext,
+  ): Promise<PackageItem> {
     return operations.updatePackageItem(ctx, id, quantity);
   }
 
-  @Mutation(() => Package, { description: 'As updatePackageItem. Returns the package.' })
+  @Mutation(() => Package, {
+    description:
+      "Removes an item added by mistake (Acciones). Who may, and the errors, as updatePackageItem. Returns the package, whose `updatedAt` moves (not its version).",
+  })
   @UseMiddleware(Atomic)
-  removePackageItem(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Package> {
+  removePackageItem(@Arg('id', () => ID, { description: 'The package item.' }) id: string, @Ctx() ctx: RequestContext): Promise<Package> {
     return operations.removePackageItem(ctx, id);
   }
 
-  @Mutation(() => Package, { description: "Copies every item the viewer sees into a new package owned by the viewer's tenant." })
+  @Mutation(() => Package, {
+    description:
+      "Copies a package the viewer sees (active or not) into a new shared package owned by the viewer's tenant, with its description and, as the viewer's own items, every item the viewer sees whose service is active (one item per service, quantities added). Any ADMIN of a tenant (STAFF and platform administrators: FORBIDDEN). NOT_FOUND when the viewer does not see the package; BAD_USER_INPUT on `id` when a service's quantities would add up past 999; BAD_USER_INPUT on `name`; CONFLICT on `name` when taken.",
+  })
   @UseMiddleware(Atomic)
-  duplicatePackage(@Arg('id', () => ID) id: string, @Arg('name') name: string, @Ctx() ctx: RequestContext): Promise<Package> {
+  duplicatePackage(
+    @Arg('id', () => ID, { description: 'The package to copy.' }) id: string,
+    @Arg('name', { description: 'The name of the copy, 1-120 characters; unique per tenant (CONFLICT on `name`).' }) name: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Package> {
     return operations.duplicatePackage(ctx, id, name);
   }
 }
 
 @Resolver(() => PackageItem)
 export class PackageItemResolver {
-  @FieldResolver(() => Service)
+  @FieldResolver(() => Service, { description: 'The service, which may since have been deactivated.' })
   service(@Root() item: PackageItem, @Ctx() ctx: RequestContext): Service | Promise<Service> {
     return ctx.loaders.serviceOf(item.serviceId) as Service | Promise<Service>;
   }
@@ -181,7 +234,9 @@ export class PackageItemResolver {
     return canChangeItem(ctx.viewer, item);
   }
 
-  @FieldResolver(() => Totals)
+  @FieldResolver(() => Totals, {
+    description: "The item's own line: its service's base price x quantity, tax rounded half-up to the cent; given even when the service is deactivated.",
+  })
   totals(@Root() item: PackageItem, @Ctx() ctx: RequestContext): Totals | Promise<Totals> {
     return whenReady(ctx.loaders.serviceOf(item.serviceId), (service) => sumLines([priceLine(service!.price, service!.taxRate, item.quantity)]));
   }

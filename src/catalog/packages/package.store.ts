@@ -1,4 +1,4 @@
-import type { RequestTransaction } from '../../db/request-transaction';
+import type { RequestTransaction } from '../../request/request-transaction';
 import type { StatusFilter } from '../../graphql/common.types';
 import type { TenantScope } from '../../tenancy/viewer';
 import { originSql, SqlParams, visibleItemSql, visibleRowSql, type Origin } from '../../tenancy/visibility';

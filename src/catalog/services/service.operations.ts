@@ -1,7 +1,7 @@
 import { isUuid } from '../../auth/token';
 import { conflictWhenTaken } from '../../db/errors';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors';
-import type { RequestContext } from '../../graphql/context';
+import type { RequestContext } from '../../request/context';
 import { canChangeRow } from '../../tenancy/permissions';
 import { requireTenant, requireTenantAdmin } from '../../tenancy/viewer';
 import { canSee } from '../../tenancy/visibility';

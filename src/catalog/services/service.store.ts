@@ -1,4 +1,4 @@
-import type { RequestTransaction } from '../../db/request-transaction';
+import type { RequestTransaction } from '../../request/request-transaction';
 import type { StatusFilter } from '../../graphql/common.types';
 import type { OdontogramScope } from '../../pricing/pricing.types';
 import type { TenantScope } from '../../tenancy/viewer';

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { verifyBearer } from '../auth/token';
 import type { Config } from '../config';
-import { RequestTransaction } from '../db/request-transaction';
+import { RequestTransaction } from './request-transaction';
 import { UnauthenticatedError } from '../errors';
 import type { Logger } from '../logger';
 import { enterTenant } from '../tenancy/tenancy.store';

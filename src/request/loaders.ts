@@ -3,7 +3,7 @@ import { findPackages, findVisibleItems, type ItemWithService } from '../catalog
 import type { Package } from '../catalog/packages/package.types';
 import { findServices } from '../catalog/services/service.store';
 import type { Service } from '../catalog/services/service.types';
-import type { RequestTransaction } from '../db/request-transaction';
+import type { RequestTransaction } from './request-transaction';
 import { listTenants } from '../tenancy/tenancy.store';
 import type { Tenant } from '../tenancy/tenancy.types';
 import type { TenantScope, Viewer } from '../tenancy/viewer';
