@@ -171,6 +171,27 @@ CREATE FUNCTION claim_webhook_deliveries(worker text, lease_ms integer, max_rows
     RETURNING d.organization_id, due.tenant_id, d.id, d.webhook_id, d.attempts
   $$;
 
+-- For the metric catalog_feed_oldest_undelivered_event_age_seconds: how long ago the oldest event
+-- that an active webhook still has to receive happened (pending deliveries, and events past a
+-- webhook's feed position); null when there is none.
+CREATE FUNCTION oldest_undelivered_event_age() RETURNS double precision
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public SET app.webhook_worker = 'on'
+  AS $$
+    SELECT extract(epoch FROM clock_timestamp() - min(oldest)) FROM (
+      SELECT min(e.occurred_at) AS oldest FROM webhook_deliveries d
+        JOIN webhooks w ON w.organization_id = d.organization_id AND w.id = d.webhook_id AND w.active
+        JOIN catalog_events e ON e.organization_id = d.organization_id AND e.tx_id = d.event_tx_id AND e.seq = d.event_seq
+       WHERE d.status = 'PENDING'
+      UNION ALL
+      SELECT (SELECT e.occurred_at FROM catalog_events e
+               WHERE e.organization_id = w.organization_id AND (e.tx_id, e.seq) > (w.feed_tx_id, w.feed_seq)
+               ORDER BY e.tx_id, e.seq LIMIT 1)
+        FROM webhooks w WHERE w.active
+    ) behind
+  $$;
+
+REVOKE ALL ON FUNCTION oldest_undelivered_event_age() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION oldest_undelivered_event_age() TO clinic_catalog_app;
 REVOKE ALL ON FUNCTION webhooks_behind_feed(integer) FROM PUBLIC;
 REVOKE ALL ON FUNCTION claim_webhook_deliveries(text, integer, integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION webhooks_behind_feed(integer) TO clinic_catalog_app;

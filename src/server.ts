@@ -40,8 +40,8 @@ export async function startServer(config: Config, databaseUrl: string, log: Logg
     port,
     async stop() {
       // The drain plugin closes the listener and waits for in-flight requests, at most DRAIN_TIMEOUT_MS.
-      await apollo.stop();
-      await worker.stop();
+      // The worker stops taking work while requests drain; both finish what they started.
+      await Promise.all([apollo.stop(), worker.stop()]);
       await dataSource.destroy();
     },
   };

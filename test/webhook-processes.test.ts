@@ -1,4 +1,5 @@
 import { signToken } from '../src/auth/token';
+import { withDatabase } from './support/db';
 import { TEST_SECRET } from './support/harness';
 import { buildServer, listeningUrl, spawnServer, type Child } from './support/processes';
 import { Receiver } from './support/receiver';
@@ -141,4 +142,23 @@ it('two servers share the work: every delivery once, never two sends of one deli
   // Both processes sent some of them.
   expect(attemptsLogged(one.child)).toBeGreaterThan(before[0]);
   expect(attemptsLogged(two.child)).toBeGreaterThan(before[1]);
+});
+
+it('a server stopped with SIGTERM lets the delivery in flight finish and records it before it exits', async () => {
+  // The other servers stop first, so that this one is the only sender.
+  for (const server of servers) server.signal('SIGTERM');
+  await Promise.all(servers.map((server) => server.exited));
+  const only = await startServer();
+  const { admin, webhookId } = await tenantWithWebhook(only.url);
+  receiver.received.length = 0;
+  receiver.answer = () => ({ status: 200, delayMs: 1500 });
+  await createService(only.url, admin, 'En vuelo');
+  await until(() => receiver.received.length === 1, 20_000, 'the attempt');
+  only.child.signal('SIGTERM');
+  expect((await only.child.exited).code).toBe(0);
+  const rows = await withDatabase(async (client) =>
+    (await client.query('SELECT status, attempts, last_status_code FROM webhook_deliveries WHERE webhook_id = $1', [webhookId])).rows,
+  );
+  expect(rows).toEqual([{ status: 'DELIVERED', attempts: 1, last_status_code: 200 }]);
+  expect(receiver.received).toHaveLength(1);
 });

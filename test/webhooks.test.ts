@@ -255,6 +255,24 @@ describe('delivery', () => {
     expect(receivedBy(webhookId).slice(before).map((request) => request.json.entityId)).toEqual([later.id]);
   });
 
+  it('a page of deliveries costs the same number of statements for 5 or 50', async () => {
+    const chain = await server.provisionChain({ clinics: 1 });
+    const admin = chain.central!.admin;
+    const { id: webhookId } = await createWebhook(admin, {});
+    await server.ok(`mutation { ${Array.from({ length: 55 }, (_, index) => `s${index}: createService(input: { name: "Lote ${index}", price: "1.00" }) { id }`).join('\n')} }`, {}, admin);
+    await eventually(async () => expect((await deliveries(admin, webhookId)).length).toBe(50));
+    const statements = async (first: number) => {
+      const response = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+        body: JSON.stringify({ query: `{ webhooks { id deliveries(first: ${first}) { nodes { id status event { id tenant { name } changes { field } } } } } }` }),
+      });
+      expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
+      return Number(response.headers.get('x-sql-statements'));
+    };
+    expect(await statements(5)).toBe(await statements(50));
+  });
+
   it('computes backoff as base x 2^(n-1), at most an hour', () => {
     expect([1, 2, 3, 4].map((n) => retryDelayMs(1000, n))).toEqual([1000, 2000, 4000, 8000]);
     expect(retryDelayMs(1000, 30)).toBe(3_600_000);

@@ -151,18 +151,24 @@ export class WebhookWorker {
   private async fanOut(): Promise<void> {
     const behind = await this.outside((tx) => webhooksBehindFeed(tx, FAN_OUT_BATCH));
     for (const ref of behind) {
-      if (this.stopped) return;
-      await this.inTenant(ref.tenantId, async (tx, scope) => {
-        const webhooks = new WebhookRepository(tx, scope);
-        const target = await webhooks.lockForFanOut(ref.webhookId);
-        if (!target) return;
-        const window = await new CatalogEventRepository(tx, scope).feedWindow(target.feed, FAN_OUT_EVENTS);
-        if (window.scanned.length === 0) return;
-        const types = target.webhook.eventTypes;
-        const wanted = window.events.filter(({ event }) => types.length === 0 || types.includes(event.type));
-        await webhooks.addDeliveries(ref.webhookId, wanted.map(({ position }) => position), window.scanned[window.scanned.length - 1]);
-      });
+      while (!this.stopped && (await this.fanOutWindow(ref)) === FAN_OUT_EVENTS);
     }
+  }
+
+  /** One window of a webhook's feed into deliveries; answers how many events it read (0 when another server holds the webhook). */
+  private async fanOutWindow(ref: WorkRef): Promise<number> {
+    const read = await this.inTenant(ref.tenantId, async (tx, scope) => {
+      const webhooks = new WebhookRepository(tx, scope);
+      const target = await webhooks.lockForFanOut(ref.webhookId);
+      if (!target) return 0;
+      const window = await new CatalogEventRepository(tx, scope).feedWindow(target.feed, FAN_OUT_EVENTS);
+      if (window.scanned.length === 0) return 0;
+      const types = target.webhook.eventTypes;
+      const wanted = window.events.filter(({ event }) => types.length === 0 || types.includes(event.type));
+      await webhooks.addDeliveries(ref.webhookId, wanted.map(({ position }) => position), window.scanned[window.scanned.length - 1]);
+      return window.scanned.length;
+    });
+    return read ?? 0;
   }
 
   /** Claims due deliveries and sends them side by side (different webhooks); answers how many were claimed. */
