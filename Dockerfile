@@ -7,6 +7,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY migrations ./migrations
 COPY bench ./bench
 RUN npm run build
 
@@ -19,6 +20,7 @@ COPY package.json package-lock.json ./
 # The embedded PostgreSQL (an optional dependency) is for development only.
 RUN npm ci --omit=dev --omit=optional --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist/src ./dist/src
+COPY --from=build /app/dist/migrations ./dist/migrations
 COPY migrations ./migrations
 USER node
 EXPOSE 4000

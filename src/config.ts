@@ -22,6 +22,14 @@ export interface Config {
   /** Upper bound for one SQL statement of a request, so a bad query cannot hold a connection. */
   statementTimeoutMs: number;
   webhooks: WebhookSettings;
+  /** Bearer token GET /metrics requires; unset: open in development, absent (404) in production. */
+  metricsToken?: string;
+  /** `pretty`: one readable line per event; `json`: one JSON object per line. Unset: pretty in development on a terminal, else JSON. */
+  logFormat?: LogFormat;
+  /** OTLP endpoint traces are exported to (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT); unset: no tracing. */
+  otlpEndpoint?: string;
+  /** `service.name` of the exported spans (OTEL_SERVICE_NAME). */
+  otelServiceName: string;
 }
 
 /** Webhook delivery (api.md "Webhooks"). */
@@ -37,6 +45,8 @@ export interface WebhookSettings {
   /** How often the worker looks for work when no notification woke it (not an environment setting). */
   pollMs: number;
 }
+
+export type LogFormat = 'pretty' | 'json';
 
 /** A bad environment value; `main` prints its message as the one line that stops the start. */
 export class ConfigError extends Error {}
@@ -61,6 +71,38 @@ function parseInteger(name: string, raw: string | undefined, fallback: number, m
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got ${shown(raw)}`);
   }
   return value;
+}
+
+/** A bearer token: unset or blank is none; otherwise printable ASCII without spaces, as a header carries it. */
+function parseToken(name: string, raw: string | undefined): string | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  if (!/^[\x21-\x7e]+$/.test(raw.trim())) throw new ConfigError(`${name} must be printable ASCII without spaces`);
+  return raw.trim();
+}
+
+function parseLogFormat(raw: string | undefined): LogFormat | undefined {
+  const value = raw?.trim().toLowerCase();
+  if (!value) return undefined;
+  if (value !== 'pretty' && value !== 'json') throw new ConfigError(`LOG_FORMAT must be pretty or json, got ${shown(raw!)}`);
+  return value;
+}
+
+/** The OpenTelemetry variables that turn export on: an http(s) URL, unless OTEL_SDK_DISABLED=true. */
+function parseOtlpEndpoint(env: NodeJS.ProcessEnv): string | undefined {
+  if (parseBoolean('OTEL_SDK_DISABLED', env.OTEL_SDK_DISABLED, false)) return undefined;
+  for (const name of ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT']) {
+    const raw = env[name]?.trim();
+    if (!raw) continue;
+    let url: URL | undefined;
+    try {
+      url = new URL(raw);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !['http:', 'https:'].includes(url.protocol)) throw new ConfigError(`${name} must be an http(s) URL like http://collector:4318`);
+    return raw;
+  }
+  return undefined;
 }
 
 const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
@@ -125,5 +167,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       allowPrivateUrls: parseBoolean('WEBHOOK_ALLOW_PRIVATE_URLS', env.WEBHOOK_ALLOW_PRIVATE_URLS, false),
       pollMs: 1000,
     },
+    metricsToken: parseToken('METRICS_TOKEN', env.METRICS_TOKEN),
+    logFormat: parseLogFormat(env.LOG_FORMAT),
+    otlpEndpoint: parseOtlpEndpoint(env),
+    otelServiceName: env.OTEL_SERVICE_NAME?.trim() || 'clinic-catalog',
   };
 }

@@ -7,6 +7,7 @@ import { migrate } from './db/migrate';
 import { ensureDemoData } from './demo/demo-data';
 import { DRAIN_TIMEOUT_MS } from './http/app';
 import { createLogger, type Logger } from './logger';
+import { startOtlpTracing } from './observability/tracing';
 import { startServer } from './server';
 
 /** Draining, closing the pool and stopping an embedded database together take at most this long. */
@@ -44,7 +45,12 @@ async function reachDatabase(databaseUrl: string): Promise<void> {
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log: Logger = createLogger(config.logLevel);
+  // A person at a terminal gets readable lines; anything reading the output (Docker, a collector) gets JSON.
+  const logFormat = config.logFormat ?? (!config.production && process.stdout.isTTY ? 'pretty' : 'json');
+  const log: Logger = createLogger(config.logLevel, undefined, logFormat);
+  // Before the server is built: its HTTP middleware is mounted only when tracing is on.
+  const tracing = config.otlpEndpoint ? startOtlpTracing(config.otelServiceName) : undefined;
+  if (tracing) log.info({ endpoint: config.otlpEndpoint, serviceName: config.otelServiceName }, 'exporting traces over OTLP');
   if (config.jwtSecretIsDevelopmentDefault) {
     log.warn('JWT_SECRET is not set: using the development secret; never do this in production');
   }
@@ -75,6 +81,8 @@ async function main(): Promise<void> {
     try {
       await server.stop();
       await embedded?.stop();
+      // Sends the spans still batched.
+      await tracing?.stop();
       log.info('stopped');
       process.exit(0);
     } catch (error) {

@@ -1,13 +1,15 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebhookWorker } from './changes/webhook.worker';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { ConfigError, type Config } from './config';
 import { createDataSource } from './db/data-source';
 import { migrate } from './db/migrate';
 import { exportRoutes } from './exports/export.routes';
 import { createApp } from './http/app';
-import { createSchema } from './graphql/schema';
+import { createSubgraphSchema } from './graphql/subgraph';
 import type { Logger } from './logger';
+import { watchPool } from './observability/metrics';
 
 export interface RunningServer {
   url: string;
@@ -21,9 +23,10 @@ export async function startServer(config: Config, databaseUrl: string, log: Logg
   if (config.migrateOnStart) await migrate(databaseUrl, log);
   const dataSource = createDataSource(databaseUrl, config, log);
   await dataSource.initialize();
+  const unwatchPool = watchPool((dataSource.driver as PostgresDriver).master);
   const httpServer = http.createServer();
   const deps = { config, dataSource, log };
-  const { app, apollo } = await createApp(deps, { schema: await createSchema(), httpServer, routes: exportRoutes(deps) });
+  const { app, apollo } = await createApp(deps, { schema: await createSubgraphSchema(), httpServer, routes: exportRoutes(deps) });
   httpServer.on('request', app);
   await new Promise<void>((resolve, reject) => {
     // Taken port, address not on this machine, privileged port: the operator's settings to fix.
@@ -42,6 +45,7 @@ export async function startServer(config: Config, databaseUrl: string, log: Logg
       // The drain plugin closes the listener and waits for in-flight requests, at most DRAIN_TIMEOUT_MS.
       // The worker stops taking work while requests drain; both finish what they started.
       await Promise.all([apollo.stop(), worker.stop()]);
+      unwatchPool();
       await dataSource.destroy();
     },
   };

@@ -1,5 +1,5 @@
 import { PACKAGE_TABLE } from '../bench/operations';
-import { addItems, createPackage, createService } from './support/catalog';
+import { addItems, createPackage, createService, fewAtATime } from './support/catalog';
 import { TestServer, type Chain } from './support/harness';
 
 /**
@@ -35,15 +35,15 @@ describe('lists cost the same number of statements for 5 rows or 50', () => {
     const [clinic, other] = chain.clinics.map((tenant) => tenant.admin);
     const [centralServices, clinicServices, otherServices] = await Promise.all(
       [central, clinic, other].map((token) =>
-        Promise.all(Array.from({ length: 18 }, (_, index) => createService(server, token, { price: `${10 + index}.50`, taxRate: '21.00' }))),
+        fewAtATime(Array.from({ length: 18 }, (_, index) => () => createService(server, token, { price: `${10 + index}.50`, taxRate: '21.00' })), 2),
       ),
     );
     const ids = (services: { id: string }[], from: number, count: number) =>
       services.slice(from, from + count).map((service) => ({ serviceId: service.id, quantity: 2 }));
 
     // 60 packages, owners taking turns so any page holds all three; each with items from two or three tenants.
-    const packages = await Promise.all(
-      Array.from({ length: 60 }, (_, index) => {
+    const packages = await fewAtATime(
+      Array.from({ length: 60 }, (_, index) => () => {
         const name = `Lote ${String(index).padStart(2, '0')}`;
         if (index % 3 === 0) return createPackage(server, central, { name, items: ids(centralServices, index % 15, 3) });
         if (index % 3 === 1) return createPackage(server, clinic, { name, items: [...ids(clinicServices, index % 15, 2), ...ids(centralServices, 0, 1)] });
@@ -51,12 +51,12 @@ describe('lists cost the same number of statements for 5 rows or 50', () => {
       }),
     );
     // The clinics extend the central's packages with their own items.
-    await Promise.all(
+    await fewAtATime(
       packages
         .filter((_, index) => index % 3 === 0)
         .flatMap((pkg, index) => [
-          addItems(server, clinic, pkg.id, ids(clinicServices, index % 15, 1)),
-          addItems(server, other, pkg.id, ids(otherServices, index % 15, 1)),
+          () => addItems(server, clinic, pkg.id, ids(clinicServices, index % 15, 1)),
+          () => addItems(server, other, pkg.id, ids(otherServices, index % 15, 1)),
         ]),
     );
   }, 120_000);

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -62,6 +63,11 @@ describe('a bad environment value', () => {
     [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
     [{ NODE_ENV: 'production', JWT_SECRET: '   ' }, 'JWT_SECRET'],
     [{ NODE_ENV: 'production', JWT_SECRET: 'a-production-secret', DEMO_DATA: 'true' }, 'DEMO_DATA'],
+    [{ METRICS_TOKEN: 'two words' }, 'METRICS_TOKEN'],
+    [{ LOG_FORMAT: 'fancy' }, 'LOG_FORMAT'],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, 'OTEL_EXPORTER_OTLP_ENDPOINT'],
+    [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'not a url' }, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_SDK_DISABLED: 'perhaps' }, 'OTEL_SDK_DISABLED'],
   ])('%j stops the start with one line naming %s', async (env, variable) => {
     const server = spawnServer(build, env);
     const exit = await server.exited;
@@ -215,6 +221,53 @@ describe('graceful shutdown', () => {
       expect(fs.existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('OpenTelemetry export', () => {
+  it('with OTEL_EXPORTER_OTLP_ENDPOINT sends the spans over OTLP (http/protobuf), the last ones at shutdown', async () => {
+    const received: { path: string; type: string | undefined; body: Buffer }[] = [];
+    const collector = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        received.push({ path: req.url ?? '', type: req.headers['content-type'], body: Buffer.concat(chunks) });
+        res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+      });
+    });
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    try {
+      const endpoint = `http://127.0.0.1:${(collector.address() as net.AddressInfo).port}`;
+      const server = spawnServer(build, {
+        DATABASE_URL: process.env.DATABASE_URL!,
+        JWT_SECRET: TEST_SECRET,
+        PORT: '0',
+        MIGRATE_ON_START: 'false',
+        OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      });
+      const url = await listeningUrl(server);
+      const traceId = randomUUID().replace(/-/g, '');
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${await platformToken(TEST_SECRET)}`,
+          traceparent: `00-${traceId}-${randomUUID().replace(/-/g, '').slice(0, 16)}-01`,
+        },
+        body: JSON.stringify({ query: 'query Exported { me { roles } }' }),
+      });
+      expect(response.status).toBe(200);
+      server.signal('SIGTERM');
+      expect(await server.exited).toEqual({ code: 0, signal: null });
+      const traces = received.filter((request) => request.path === '/v1/traces');
+      expect(traces.length).toBeGreaterThan(0);
+      expect(traces[0].type).toBe('application/x-protobuf');
+      const body = Buffer.concat(traces.map((request) => request.body));
+      expect(body.includes(Buffer.from(traceId, 'hex'))).toBe(true);
+      expect(body.includes(Buffer.from('query Exported'))).toBe(true);
+    } finally {
+      collector.close();
     }
   });
 });

@@ -2,7 +2,7 @@ import { signToken } from '../src/auth/token';
 import { withDatabase } from './support/db';
 import { TEST_SECRET } from './support/harness';
 import { buildServer, listeningUrl, spawnServer, type Child } from './support/processes';
-import { Receiver } from './support/receiver';
+import { forgetWebhooks, Receiver } from './support/receiver';
 
 /**
  * Webhook delivery across server processes (`node dist/src/main.js`) sharing one database: work is
@@ -23,6 +23,7 @@ afterAll(async () => {
   for (const server of servers) server.signal('SIGKILL');
   await Promise.all(servers.map((server) => server.exited));
   await receiver.stop();
+  await forgetWebhooks();
 });
 
 async function startServer(): Promise<{ child: Child; url: string }> {

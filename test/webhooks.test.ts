@@ -3,7 +3,7 @@ import { isPublicAddress } from '../src/changes/webhook-url';
 import { retryDelayMs } from '../src/changes/webhook.worker';
 import { createPackage, createService } from './support/catalog';
 import { expectError, TestServer } from './support/harness';
-import { Receiver } from './support/receiver';
+import { forgetWebhooks, Receiver } from './support/receiver';
 
 /** Webhooks over HTTP with a real receiver on 127.0.0.1 (api.md "Webhooks"). */
 
@@ -18,6 +18,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.stop();
   await receiver.stop();
+  await forgetWebhooks();
 });
 beforeEach(() => {
   receiver.received.length = 0;
@@ -167,6 +168,10 @@ describe('delivery', () => {
       return list;
     });
     expect(delivery).toMatchObject({ id: headers['x-catalog-delivery-id'], attempts: 1, lastStatusCode: 200, lastError: null, event: { id: json.id, entityId: service.id } });
+    await eventually(async () => {
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      expect(Number(/^webhook_deliveries_total\{status="delivered"\} (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
+    });
   });
 
   it('retries with exponential backoff, in order: a later event waits until the earlier one is delivered; then FAILED after the last attempt', async () => {
@@ -240,6 +245,13 @@ describe('delivery', () => {
     receiver.answer = () => 500;
     await createService(server, admin);
     await eventually(async () => expect(receivedBy(webhookId).length).toBeGreaterThanOrEqual(1));
+    // A pending delivery: the feed-age gauge reads its age; failed attempts are counted.
+    await eventually(async () => expect((await deliveries(admin, webhookId))[0].attempts).toBeGreaterThanOrEqual(1));
+    await eventually(async () => {
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      expect(Number(/^catalog_feed_oldest_undelivered_event_age_seconds (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+      expect(Number(/^webhook_deliveries_total\{status="retrying"\} (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
+    });
     const off = await server.ok('mutation($id: ID!) { setWebhookActive(id: $id, active: false) { active } }', { id: webhookId }, admin);
     expect(off.setWebhookActive.active).toBe(false);
     const [dropped] = await deliveries(admin, webhookId);

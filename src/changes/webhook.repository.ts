@@ -225,3 +225,9 @@ export async function claimDeliveries(tx: RequestTransaction, worker: string, le
   );
   return rows.map((row) => ({ organizationId: row.organization_id, tenantId: row.tenant_id, webhookId: row.webhook_id, deliveryId: row.delivery_id }));
 }
+
+/** Seconds since the oldest event an active webhook still has to receive happened; null when none (migration 0009's function). */
+export async function oldestUndeliveredEventAge(tx: RequestTransaction): Promise<number | null> {
+  const [row] = await tx.query<{ age: number | null }>('SELECT oldest_undelivered_event_age() AS age');
+  return row.age;
+}

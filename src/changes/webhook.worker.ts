@@ -8,7 +8,8 @@ import type { Logger } from '../logger';
 import { enterTenant } from '../tenancy/tenancy.store';
 import type { TenantScope } from '../tenancy/viewer';
 import { CatalogEventRepository, EVENTS_CHANNEL } from './catalog-event.repository';
-import { claimDeliveries, webhooksBehindFeed, WebhookRepository, type AttemptOutcome, type DeliveryToSend, type WorkRef } from './webhook.repository';
+import { measureFeedAgeWith, webhookDeliveries } from '../observability/metrics';
+import { claimDeliveries, oldestUndeliveredEventAge, webhooksBehindFeed, WebhookRepository, type AttemptOutcome, type DeliveryToSend, type WorkRef } from './webhook.repository';
 import { send, signature } from './webhook.sender';
 import { checkUrl } from './webhook-url';
 
@@ -19,6 +20,9 @@ const FAN_OUT_EVENTS = 500;
 const CLAIM_BATCH = 10;
 /** Retries never wait longer than this (api.md). */
 const MAX_RETRY_DELAY_MS = 3_600_000;
+
+/** webhook_deliveries_total{status}: what each attempt came to. */
+const ATTEMPT_LABELS = { DELIVERED: 'delivered', PENDING: 'retrying', FAILED: 'failed' } as const;
 
 /** Retry n (after n failed attempts) waits base x 2^(n-1), at most an hour; no jitter. */
 export function retryDelayMs(baseMs: number, failedAttempts: number): number {
@@ -55,6 +59,7 @@ export class WebhookWorker {
   private poll: NodeJS.Timeout | null = null;
   private readonly retries = new Set<NodeJS.Timeout>();
   private running: Promise<void> | null = null;
+  private stopMeasuring: (() => void) | null = null;
   private again = false;
   private stopped = false;
 
@@ -69,12 +74,14 @@ export class WebhookWorker {
     await this.listen();
     this.poll = setInterval(() => this.wake(), this.config.webhooks.pollMs);
     this.poll.unref();
+    this.stopMeasuring = measureFeedAgeWith(() => this.outside(oldestUndeliveredEventAge));
     this.wake();
   }
 
   /** Stops taking work and lets the deliveries in flight finish (each bounded by WEBHOOK_TIMEOUT_MS); one cut short is retried once its lease ends. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopMeasuring?.();
     if (this.poll) clearInterval(this.poll);
     for (const timer of this.retries) clearTimeout(timer);
     await this.running;
@@ -184,6 +191,7 @@ export class WebhookWorker {
     if (!delivery) return;
     const outcome = await this.attempt(delivery);
     await this.inTenant(ref.tenantId, (tx, scope) => new WebhookRepository(tx, scope).recordAttempt(delivery.id, this.id, outcome));
+    webhookDeliveries.inc({ status: ATTEMPT_LABELS[outcome.status] });
     if (outcome.retryInMs !== null) {
       const timer = setTimeout(() => {
         this.retries.delete(timer);

@@ -1,10 +1,15 @@
 import { DataSource } from 'typeorm';
+import { MIGRATIONS } from '../../migrations';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import { ENTITIES } from './entities';
+
+/** TypeORM's table of applied migrations (databases migrated before TypeORM also keep `schema_migrations`). */
+export const MIGRATIONS_TABLE = 'typeorm_migrations';
 
 /**
- * The pool. Requests never use repositories outside a RequestTransaction, which carries the
- * RLS settings; the data source itself is only the connection pool and the migrations' target.
+ * The pool, the entities and the migrations. Requests never use it directly: each runs in a
+ * RequestTransaction (one connection with the RLS settings), whose EntityManager the repositories use.
  */
 export function createDataSource(databaseUrl: string, config: Pick<Config, 'dbPoolMax'>, log: Logger): DataSource {
   return new DataSource({
@@ -13,7 +18,9 @@ export function createDataSource(databaseUrl: string, config: Pick<Config, 'dbPo
     synchronize: false,
     migrationsRun: false,
     logging: false,
-    entities: [],
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: MIGRATIONS_TABLE,
     // An idle pooled connection that breaks (the database restarted) is dropped by the pool; say so.
     poolErrorHandler: (error: Error) => log.warn({ err: error }, 'idle database connection lost'),
     extra: {

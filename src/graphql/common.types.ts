@@ -1,5 +1,11 @@
 import 'reflect-metadata';
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
+
+/**
+ * Federation: the types other subgraphs of the suite reference by id (a budget line's package or
+ * service). The router asks this service for them through `_entities` (see graphql/subgraph.ts).
+ */
+export const ENTITY_KEY = '@key(fields: "id")';
 
 export const StatusFilterEnum = { ALL: 'ALL', ACTIVE: 'ACTIVE', INACTIVE: 'INACTIVE' } as const;
 export type StatusFilter = keyof typeof StatusFilterEnum;
@@ -24,6 +30,8 @@ registerEnumType(SortDirectionEnum, {
   },
 });
 
+/** Other subgraphs define the same Relay page info: `@shareable` lets both resolve it. */
+@Directive('@shareable')
 @ObjectType({ simpleResolvers: true, description: 'Where a page of a keyset list stands; pass `endCursor` as `after` to read the next page.' })
 export class PageInfo {
   @Field({ description: 'Whether rows follow this page (read them with `after: endCursor`).' })

@@ -41,9 +41,10 @@ const isConnection = (type: { name: string }) => type.name.endsWith('Connection'
 /**
  * Walks one validated operation the way execution would (fragments expanded, @skip/@include
  * applied) and prices it: every field costs 1; a connection field multiplies its selection by its
- * `first`, its `nodes`/`edges` are not multiplied again; any other list multiplies its selection
- * by LIST_COST_FACTOR. Fragments are measured once each, so nesting them cannot make the walk
- * itself expensive. Introspection fields and `__typename` are free and add no depth (introspection
+ * `first`, its `nodes`/`edges` are not multiplied again; federation's `_entities` multiplies its
+ * selection by its number of representations; any other list multiplies its selection by
+ * LIST_COST_FACTOR. Fragments are measured once each, so nesting them cannot make the walk itself
+ * expensive. Introspection fields and `__typename` are free and add no depth (introspection
  * is off in production; development tools send deeply nested introspection queries).
  */
 class OperationWalker {
@@ -103,6 +104,8 @@ class OperationWalker {
 
   private multiplier(field: GraphQLField<unknown, unknown>, node: FieldNode, parent: GraphQLCompositeType): number {
     if (isConnection(getNamedType(field.type))) return this.pageSize(field, node);
+    // Federation's `_entities` resolves its selection once per representation the router sends.
+    if (field.name === '_entities' && parent === this.schema.getQueryType()) return this.representationCount(field, node);
     // `nodes` and `edges` of a connection: its page size already counted them.
     if (isConnection(parent)) return 1;
     return isListType(getNullableType(field.type)) ? LIST_COST_FACTOR : 1;
@@ -121,6 +124,15 @@ class OperationWalker {
     // An explicit `first: null` is served as the default page.
     const fallback = field.args.find((argument) => argument.name === 'first')?.defaultValue;
     return typeof fallback === 'number' ? fallback : LIST_COST_FACTOR;
+  }
+
+  private representationCount(field: GraphQLField<unknown, unknown>, node: FieldNode): number {
+    try {
+      const { representations } = getArgumentValues(field, node, this.variables);
+      return Array.isArray(representations) ? representations.length : 0;
+    } catch {
+      return 0;
+    }
   }
 
   private included(selection: SelectionNode): boolean {

@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLRequest } from '@apollo/server';
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
@@ -11,11 +16,24 @@ import { createRequestContext, type AppDependencies, type RequestContext } from 
 import { formatError } from '../graphql/format-error';
 import { assertWithinLimits } from '../graphql/limits';
 import type { Logger } from '../logger';
+import { countOperation, observeRequest, registry } from '../observability/metrics';
+import { operationObserver } from '../observability/operation-plugin';
+import { traceOperation, traceRequests, tracingEnabled } from '../observability/tracing';
 import { requestScope } from '../request/request-scope';
+import { metricsAuthorized, metricsRouteExists } from './metrics-access';
 
 /** At most this many operations in one batched (JSON array) request. */
 export const MAX_BATCH = 10;
 export const MAX_BODY = '1mb';
+/**
+ * Automatic persisted queries: a client may send a query's SHA-256 instead of its text once the
+ * server has seen it. The texts live in this process only, least recently used first out, at most
+ * about APQ_CACHE_BYTES of them, each for APQ_TTL_SECONDS; past either the client is answered
+ * PERSISTED_QUERY_NOT_FOUND and sends the text again. Query texts hold no tenant's data.
+ */
+export const APQ_CACHE_BYTES = 8 * 1024 * 1024;
+export const APQ_TTL_SECONDS = 24 * 60 * 60;
+
 /** How long a shutdown waits for in-flight requests before cutting their connections. */
 export const DRAIN_TIMEOUT_MS = 10_000;
 
@@ -34,6 +52,11 @@ function asGraphQLError(error: unknown): unknown {
   return new GraphQLError(error.message, {
     extensions: { code: error.code, ...error.extensions(), http: { status: error.httpStatus } },
   });
+}
+
+function operationNameOf(body: unknown): string | undefined {
+  const name = (body as { operationName?: unknown } | null)?.operationName;
+  return typeof name === 'string' ? name : undefined;
 }
 
 /** The context function Apollo calls. */
@@ -93,7 +116,15 @@ async function runOperation(
   try {
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
-      context: async () => (context = await contextFor(deps, req, requestId)),
+      context: async () => {
+        try {
+          return (context = await contextFor(deps, req, requestId));
+        } catch (error) {
+          // Apollo's plugins never see an operation refused here (a bad token): counted as not parsed.
+          countOperation('unknown', operationNameOf(body), (error as GraphQLError).extensions?.code?.toString() ?? 'INTERNAL_SERVER_ERROR');
+          throw error;
+        }
+      },
     });
     if (context) {
       await context.tx.commit();
@@ -123,13 +154,18 @@ export async function createApp(deps: AppDependencies, options: AppOptions) {
     csrfPrevention: true,
     formatError,
     includeStacktraceInErrorResponses: false,
+    persistedQueries: { cache: new InMemoryLRUCache<string>({ maxSize: APQ_CACHE_BYTES }), ttl: APQ_TTL_SECONDS },
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer, stopGracePeriodMillis: DRAIN_TIMEOUT_MS }),
       config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
       operationLimits,
+      operationObserver,
       // Answers are one viewer's and never cached over HTTP; without this plugin Apollo stops
       // wrapping every field resolver to track cache hints (a callback and a promise per field).
       ApolloServerPluginCacheControlDisabled(),
+      // Apollo turns on federated inline traces (ftv1) for a subgraph schema: when a router asks for
+      // them they time every field resolver. Traces here are OpenTelemetry's, with no per-field cost.
+      ApolloServerPluginInlineTraceDisabled(),
     ],
     logger: requestAwareLogger(log),
     stopOnTerminationSignals: false,
@@ -140,6 +176,9 @@ export async function createApp(deps: AppDependencies, options: AppOptions) {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
 
+  // Mounted only when tracing is on: otherwise requests do not even pass through it.
+  if (tracingEnabled()) app.use(traceRequests);
+
   app.use((req, res, next) => {
     const requestId = requestIdOf(req);
     const started = process.hrtime.bigint();
@@ -147,19 +186,27 @@ export async function createApp(deps: AppDependencies, options: AppOptions) {
     res.setHeader('x-request-id', requestId);
     // 'close' rather than 'finish': a download the client abandons gets its line too.
     res.on('close', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      // The route pattern, never the path: ids and unknown paths would make a series each.
+      observeRequest((req.route as { path?: string } | undefined)?.path ?? 'unmatched', res.statusCode, ms / 1000);
       requestLog.info(
-        {
-          method: req.method,
-          path: req.path,
-          status: res.statusCode,
-          ms: Number(process.hrtime.bigint() - started) / 1e6,
-          ...(res.writableFinished ? {} : { aborted: true }),
-        },
+        { method: req.method, path: req.path, status: res.statusCode, ms, ...(res.writableFinished ? {} : { aborted: true }) },
         'request',
       );
     });
     requestScope.run({ requestId, log: requestLog }, next);
   });
+
+  if (metricsRouteExists(config)) {
+    app.get('/metrics', async (req, res) => {
+      if (!metricsAuthorized(config, req.header('authorization'))) {
+        res.setHeader('www-authenticate', 'Bearer');
+        return jsonError(res, 401, 'UNAUTHENTICATED', 'GET /metrics needs the bearer token set in METRICS_TOKEN');
+      }
+      res.setHeader('content-type', registry.contentType);
+      res.send(await registry.metrics());
+    });
+  }
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -187,12 +234,12 @@ export async function createApp(deps: AppDependencies, options: AppOptions) {
           return jsonError(res, 400, 'BAD_REQUEST', `A batch must hold 1 to ${MAX_BATCH} operations, got ${req.body.length}`);
         }
         const results = [];
-        for (const operation of req.body) results.push(await runOperation(apollo, deps, req, operation, requestId));
+        for (const operation of req.body) results.push(await traceOperation(() => runOperation(apollo, deps, req, operation, requestId)));
         res.status(Math.max(...results.map((result) => result.status)));
         res.setHeader('content-type', 'application/json; charset=utf-8');
         return res.send(`[${results.map((result) => result.body).join(',')}]`);
       }
-      const result = await runOperation(apollo, deps, req, req.body ?? {}, requestId);
+      const result = await traceOperation(() => runOperation(apollo, deps, req, req.body ?? {}, requestId));
       for (const [key, value] of result.headers) res.setHeader(key, value);
       res.status(result.status).send(result.body);
     } catch (error) {

@@ -1,11 +1,11 @@
 import DataLoader from 'dataloader';
-import { findPackages, findVisibleItems, type ItemWithService } from '../catalog/packages/package.store';
-import type { Package } from '../catalog/packages/package.types';
+import { findPackages, findVisibleItems, findVisibleItemsById, type ItemWithService } from '../catalog/packages/package.store';
+import type { Package, PackageItem } from '../catalog/packages/package.types';
 import { findServices } from '../catalog/services/service.store';
 import type { Service } from '../catalog/services/service.types';
 import type { RequestTransaction } from './request-transaction';
-import { listTenants } from '../tenancy/tenancy.store';
-import type { Tenant } from '../tenancy/tenancy.types';
+import { findOrganization, listTenants } from '../tenancy/tenancy.store';
+import type { Organization, Tenant } from '../tenancy/tenancy.types';
 import type { TenantScope, Viewer } from '../tenancy/viewer';
 
 /** Answers with nothing for a viewer without a tenant (platform administrators see no catalogue). */
@@ -66,6 +66,29 @@ export function createLoaders(tx: RequestTransaction, viewer: Viewer) {
         return packageIds.map((id) => byPackage.get(id)!);
       },
       [],
+    ),
+    /** Items by their own id, only those the viewer sees (the router resolves `PackageItem` by key). */
+    visibleItem: inScope<string, PackageItem | null>(
+      scope,
+      async (s, ids) => {
+        const byId = new Map<string, PackageItem>();
+        for (const { item, service } of await findVisibleItemsById(tx, s, ids)) {
+          byId.set(item.id, item);
+          known.services.set(service.id, service);
+          loaders.service.prime(service.id, service);
+        }
+        return ids.map((id) => byId.get(id) ?? null);
+      },
+      null,
+    ),
+    /** The viewer's own organization; any other id is null (one statement however often it is asked for). */
+    organization: inScope<string, Organization | null>(
+      scope,
+      async (s, ids) => {
+        const own = ids.includes(s.organizationId) ? await findOrganization(tx, s.organizationId) : null;
+        return ids.map((id) => (id === s.organizationId ? own : null));
+      },
+      null,
     ),
     /** The tenant, at once when this request already read it, else loaded. */
     tenantOf(id: string): Tenant | null | Promise<Tenant | null> {

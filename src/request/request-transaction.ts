@@ -1,5 +1,6 @@
 import type { PoolClient, QueryResult } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
+import { traceStatement, tracingEnabled } from '../observability/tracing';
 
 /** The plain role every request runs as, so Row Level Security applies whoever DATABASE_URL names. */
 export const APP_ROLE = 'clinic_catalog_app';
@@ -52,7 +53,8 @@ export class RequestTransaction {
     this.statementCount += 1;
     // Resolvers run side by side but share one connection: statements go one after another
     // (pg deprecates overlapping queries on a client).
-    const run = this.pending.then(() => this.client.query(sql, params));
+    // Traced (text with placeholders, never the values) only when tracing is on.
+    const run = this.pending.then(() => (tracingEnabled() ? traceStatement(sql, () => this.client.query(sql, params)) : this.client.query(sql, params)));
     this.pending = run.catch(() => undefined);
     // Several statements in one simple query (BEGIN; SELECT …) answer one result each: the last counts.
     const result = (await run) as QueryResult | QueryResult[];

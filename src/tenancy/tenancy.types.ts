@@ -1,6 +1,7 @@
 import 'reflect-metadata';
-import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { ROLES, type Role } from '../auth/token';
+import { ENTITY_KEY } from '../graphql/common.types';
 import type { ClinicSharing, TenantKind } from './viewer';
 
 export const TenantKindEnum = { CENTRAL: 'CENTRAL', CLINIC: 'CLINIC' } as const;
@@ -34,6 +35,7 @@ registerEnumType(RoleEnum, {
   },
 });
 
+@Directive(ENTITY_KEY)
 @ObjectType({
   simpleResolvers: true,
   description: 'Who owns catalogue rows: a clinic, or the central (head office) of a chain. A user acts for exactly one tenant.',
@@ -51,6 +53,7 @@ export class Tenant {
   organizationId: string;
 }
 
+@Directive(ENTITY_KEY)
 @ObjectType({
   simpleResolvers: true,
   description: 'One customer (cuenta / cadena): a standalone clinic, or a chain of clinics with a central. Rows never cross organizations.',

@@ -56,3 +56,15 @@ export async function asTenant<T>(
     await tx.rollback();
   }
 }
+
+/** A database of its own on DATABASE_URL's server, for tests that migrate from nothing; `drop` removes it. */
+export async function createScratchDatabase(name: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const database = `${name}_${process.pid}_${Date.now()}`;
+  await withDatabase((client) => client.query(`CREATE DATABASE ${database}`));
+  const url = new URL(process.env.DATABASE_URL!);
+  url.pathname = `/${database}`;
+  return {
+    url: url.toString(),
+    drop: () => withDatabase((client) => client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)).then(() => undefined),
+  };
+}

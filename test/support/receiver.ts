@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { withDatabase } from './db';
 
 /** One request a webhook receiver got. */
 export interface Received {
@@ -79,4 +80,14 @@ export class Receiver {
     this.server.closeAllConnections();
     await new Promise((resolve) => this.server.close(resolve));
   }
+}
+
+/**
+ * Removes the test webhooks (their receivers are gone), so that servers of later test files do
+ * not keep retrying them and the feed-age metric reads 0 again.
+ */
+export function forgetWebhooks(): Promise<void> {
+  return withDatabase(async (client) => {
+    await client.query('DELETE FROM webhooks');
+  });
 }

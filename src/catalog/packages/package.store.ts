@@ -199,12 +199,17 @@ export function visibleItemsQuery(scope: TenantScope, packageIds: readonly strin
   const ids = params.add(packageIds);
   // The planner does not carry `= ANY` across the join: said for both tables, packages are reached
   // by their key instead of a scan of the organization's packages.
+  return visibleItemsWhere(scope, params, `i.organization_id = ${organization} AND i.package_id = ANY(${ids}::uuid[]) AND p.id = ANY(${ids}::uuid[])`);
+}
+
+/** The visible items among the rows `where` picks (aliases: i items, p packages, s services), with their services. */
+function visibleItemsWhere(scope: TenantScope, params: SqlParams, where: string): SqlQuery {
   return {
     sql: `SELECT ${ITEM_COLUMNS}, ${serviceColumns('s', 'service_')}
             FROM package_items i
             JOIN packages p ON p.organization_id = i.organization_id AND p.id = i.package_id
             JOIN services s ON s.organization_id = i.organization_id AND s.id = i.service_id
-           WHERE i.organization_id = ${organization} AND i.package_id = ANY(${ids}::uuid[]) AND p.id = ANY(${ids}::uuid[])
+           WHERE ${where}
              AND ${visibleItemSql(scope, 'i', 'p', 's', params)}
            ORDER BY i.package_id, i.position`,
     params: params.values,
@@ -218,6 +223,13 @@ export async function findVisibleItems(
 ): Promise<ItemWithService[]> {
   const { sql, params } = visibleItemsQuery(scope, packageIds);
   return (await tx.query(sql, params)).map(toItem);
+}
+
+/** Items by their own ids, those the viewer sees, with their services (federation resolves items by key). */
+export async function findVisibleItemsById(tx: RequestTransaction, scope: TenantScope, itemIds: readonly string[]): Promise<ItemWithService[]> {
+  const params = new SqlParams();
+  const { sql, params: values } = visibleItemsWhere(scope, params, `i.organization_id = ${params.add(scope.organizationId)} AND i.id = ANY(${params.add(itemIds)}::uuid[])`);
+  return (await tx.query(sql, values)).map(toItem);
 }
 
 /**

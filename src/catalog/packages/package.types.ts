@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { ConnectionOf, EdgeOf, SortDirectionEnum, StatusFilterEnum, type SortDirection, type StatusFilter } from '../../graphql/common.types';
+import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ConnectionOf, EdgeOf, ENTITY_KEY, SortDirectionEnum, StatusFilterEnum, type SortDirection, type StatusFilter } from '../../graphql/common.types';
 import { OriginEnum } from '../../tenancy/tenancy.types';
 import type { Origin } from '../../tenancy/visibility';
 
@@ -17,6 +17,7 @@ registerEnumType(PackageSortFieldEnum, {
 });
 
 /** A service package (paquete de servicios); items, totals and the viewer's rights are resolved. */
+@Directive(ENTITY_KEY)
 @ObjectType({
   simpleResolvers: true,
   description:
@@ -57,6 +58,7 @@ export class Package {
 }
 
 /** One service inside a package, with its quantity and the tenant that added it. */
+@Directive(ENTITY_KEY)
 @ObjectType({
   simpleResolvers: true,
   description:

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { ConnectionOf, EdgeOf, SortDirectionEnum, StatusFilterEnum, type SortDirection, type StatusFilter } from '../../graphql/common.types';
+import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ConnectionOf, EdgeOf, ENTITY_KEY, SortDirectionEnum, StatusFilterEnum, type SortDirection, type StatusFilter } from '../../graphql/common.types';
 import { DecimalScalar } from '../../graphql/scalars';
 import { OdontogramScopeEnum, type OdontogramScope } from '../../pricing/pricing.types';
 import { OriginEnum } from '../../tenancy/tenancy.types';
@@ -20,6 +20,7 @@ registerEnumType(ServiceSortFieldEnum, {
 });
 
 /** A service (servicio) as stored; viewer-dependent fields (origin, owner, viewerCanEdit) are resolved. */
+@Directive(ENTITY_KEY)
 @ObjectType({
   simpleResolvers: true,
   description:

@@ -1,0 +1,3 @@
+-- Reverts 0002.
+DROP STATISTICS services_visibility;
+DROP STATISTICS packages_visibility;

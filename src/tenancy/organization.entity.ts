@@ -1,0 +1,21 @@
+import { EntitySchema } from 'typeorm';
+import { createdAt, generatedId, updatedAt } from '../db/columns';
+import { Organization } from './tenancy.types';
+
+/** A clinic chain or a standalone clinic (table `organizations`); rows are `Organization` instances. */
+export type OrganizationRow = Organization & { version: number; createdAt: Date; updatedAt: Date };
+
+export const OrganizationEntity = new EntitySchema<OrganizationRow>({
+  name: 'Organization',
+  target: Organization,
+  tableName: 'organizations',
+  columns: {
+    id: generatedId,
+    name: { type: 'text' },
+    currency: { type: 'text', default: 'EUR' },
+    clinicSharing: { type: 'text', name: 'clinic_sharing', default: 'CENTRAL_ONLY' },
+    version: { type: 'integer', default: 1 },
+    createdAt,
+    updatedAt,
+  },
+});
