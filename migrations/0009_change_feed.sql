@@ -3,7 +3,8 @@
 --
 -- catalog_events is append-only: the application role may INSERT and SELECT, never UPDATE or
 -- DELETE. An event's place in the feed is (tx_id, seq): the id of the transaction that wrote it
--- and its order within that transaction. A reader hands out only events whose tx_id is below
+-- (pg_current_xact_id(), an xid8 kept as bigint: it counts up from 3 and fits 63 bits for as long
+-- as anyone will run this database) and its order within that transaction. A reader hands out only events whose tx_id is below
 -- pg_snapshot_xmin(pg_current_snapshot()): every transaction below that horizon has ended, and
 -- every transaction still to write gets a larger id, so nothing can later appear before an event
 -- already handed out, whatever order transactions commit in.
@@ -15,7 +16,7 @@
 CREATE TABLE catalog_events (
   -- The tenant's key names the organization (no second foreign key: one lock fewer per event).
   organization_id uuid NOT NULL,
-  tx_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  tx_id bigint NOT NULL,
   seq integer NOT NULL CHECK (seq > 0),
   type text NOT NULL CHECK (type IN (
     'SERVICE_CREATED', 'SERVICE_UPDATED', 'SERVICE_DEACTIVATED', 'SERVICE_REACTIVATED',
@@ -43,6 +44,9 @@ CREATE TABLE catalog_events (
   service_owner_tenant_id uuid,
   service_shared boolean,
   added_by_tenant_id uuid,
+  -- PRICE_LIST_ENTRIES_CHANGED: what each entry's visibility needs, in the order of `changes`:
+  -- [{"serviceOwnerTenantId", "serviceShared", "clinicId"}] (entries are filtered one by one).
+  entry_sights jsonb,
   PRIMARY KEY (organization_id, tx_id, seq),
   FOREIGN KEY (organization_id, tenant_id) REFERENCES tenants (organization_id, id)
 );
@@ -66,13 +70,14 @@ CREATE TABLE webhooks (
   id uuid NOT NULL DEFAULT gen_random_uuid(),
   tenant_id uuid NOT NULL,
   url text NOT NULL CHECK (length(url) BETWEEN 1 AND 2048),
-  event_types text[] NOT NULL DEFAULT '{}',
+  event_types text[] NOT NULL,
   description text CHECK (length(description) <= 2000),
   secret text NOT NULL,
   active boolean NOT NULL DEFAULT true,
-  feed_tx_id xid8 NOT NULL,
-  feed_seq integer NOT NULL DEFAULT 0,
-  started_snapshot pg_snapshot NOT NULL,
+  feed_tx_id bigint NOT NULL,
+  feed_seq integer NOT NULL,
+  -- pg_current_snapshot() as text.
+  started_snapshot text NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (organization_id, id),
@@ -88,7 +93,7 @@ CREATE TABLE webhook_deliveries (
   organization_id uuid NOT NULL,
   id uuid NOT NULL DEFAULT gen_random_uuid(),
   webhook_id uuid NOT NULL,
-  event_tx_id xid8 NOT NULL,
+  event_tx_id bigint NOT NULL,
   event_seq integer NOT NULL,
   status text NOT NULL DEFAULT 'PENDING' CHECK (status IN ('PENDING', 'DELIVERED', 'FAILED')),
   attempts integer NOT NULL DEFAULT 0,
@@ -142,7 +147,7 @@ CREATE FUNCTION webhooks_behind_feed(max_rows integer) RETURNS TABLE (organizati
      WHERE w.active AND EXISTS (
        SELECT 1 FROM catalog_events e
         WHERE e.organization_id = w.organization_id AND (e.tx_id, e.seq) > (w.feed_tx_id, w.feed_seq)
-          AND e.tx_id < pg_snapshot_xmin(pg_current_snapshot()))
+          AND e.tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint)
      LIMIT max_rows
   $$;
 

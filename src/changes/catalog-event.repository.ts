@@ -8,7 +8,7 @@ import { CatalogEvent, FieldChange, type CatalogEntityType, type CatalogEventTyp
  * the feed or of a row's history with only what the viewer may see of each event.
  */
 
-/** An event's place in the feed: the writing transaction's id (xid8, as decimal text) and its order in it. */
+/** An event's place in the feed: the writing transaction's id (pg_current_xact_id(), as decimal text) and its order in it. */
 export interface FeedPosition {
   txId: string;
   seq: number;
@@ -106,10 +106,10 @@ export class CatalogEventRepository {
     if (events.length === 0) return;
     await this.tx.query(
       `WITH appended AS (
-         INSERT INTO catalog_events (organization_id, seq, type, entity_type, entity_id, package_id, service_id, version, user_id,
+         INSERT INTO catalog_events (organization_id, tx_id, seq, type, entity_type, entity_id, package_id, service_id, version, user_id,
                 tenant_id, changes, clinic_sharing, owner_tenant_id, shared_before, shared_after, package_owner_tenant_id,
                 package_shared, service_owner_tenant_id, service_shared, added_by_tenant_id)
-         SELECT $1, last.seq + a.ord, e->>'type', e->>'entityType', (e->>'entityId')::uuid, (e->>'packageId')::uuid,
+         SELECT $1, pg_current_xact_id()::text::bigint, last.seq + a.ord, e->>'type', e->>'entityType', (e->>'entityId')::uuid, (e->>'packageId')::uuid,
                 (e->>'serviceId')::uuid, (e->>'version')::int, $2, $3, e->'changes', o.clinic_sharing, (e->>'ownerTenantId')::uuid,
                 (e->>'sharedBefore')::boolean, (e->>'sharedAfter')::boolean, (e->>'packageOwnerTenantId')::uuid,
                 (e->>'packageShared')::boolean, (e->>'serviceOwnerTenantId')::uuid, (e->>'serviceShared')::boolean,
@@ -117,7 +117,7 @@ export class CatalogEventRepository {
            FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS a(e, ord)
           CROSS JOIN (SELECT clinic_sharing FROM organizations WHERE id = $1) o
           CROSS JOIN (SELECT coalesce(max(seq), 0) AS seq FROM catalog_events
-                       WHERE organization_id = $1 AND tx_id = pg_current_xact_id()) last
+                       WHERE organization_id = $1 AND tx_id = pg_current_xact_id()::text::bigint) last
           ORDER BY a.ord
          RETURNING 1
        )
@@ -135,12 +135,13 @@ export class CatalogEventRepository {
    */
   async feedWindow(after: FeedPosition, limit: number): Promise<EventWindow & { horizon: FeedPosition; afterIsFuture: boolean }> {
     const rows = await this.tx.query(
-      `WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin, pg_snapshot_xmax(pg_current_snapshot()) AS xmax)
-       SELECT h.xmin::text AS horizon, $2::xid8 > h.xmax AS after_is_future, e.*
+      `WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin,
+                               pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xmax)
+       SELECT h.xmin::text AS horizon, $2::bigint > h.xmax AS after_is_future, e.*
          FROM horizon h
          LEFT JOIN LATERAL (
            SELECT ${EVENT_COLUMNS} FROM catalog_events e
-            WHERE e.organization_id = $1 AND (e.tx_id, e.seq) > ($2::xid8, $3::int) AND e.tx_id < h.xmin
+            WHERE e.organization_id = $1 AND (e.tx_id, e.seq) > ($2::bigint, $3::int) AND e.tx_id < h.xmin
             ORDER BY e.tx_id, e.seq LIMIT $4
          ) e ON true`,
       [this.scope.organizationId, after.txId, after.seq, limit],
@@ -163,11 +164,11 @@ export class CatalogEventRepository {
   async historyWindow(entityId: string, withItems: boolean, before: FeedPosition | null, limit: number): Promise<EventWindow> {
     const part = (condition: string) =>
       `(SELECT ${EVENT_COLUMNS} FROM catalog_events e
-         WHERE e.organization_id = $1 AND ${condition}${before ? ' AND (e.tx_id, e.seq) < ($4::xid8, $5::int)' : ''}
+         WHERE e.organization_id = $1 AND ${condition}${before ? ' AND (e.tx_id, e.seq) < ($4::bigint, $5::int)' : ''}
          ORDER BY e.tx_id DESC, e.seq DESC LIMIT $3)`;
     const parts = [part('e.entity_id = $2')];
     if (withItems) parts.push(part("e.package_id = $2 AND e.entity_type = 'PACKAGE_ITEM'"));
-    const sql = `SELECT * FROM (${parts.join(' UNION ALL ')}) e ORDER BY e.tx_id::xid8 DESC, e.seq DESC LIMIT $3`;
+    const sql = `SELECT * FROM (${parts.join(' UNION ALL ')}) e ORDER BY e.tx_id::bigint DESC, e.seq DESC LIMIT $3`;
     const params: unknown[] = [this.scope.organizationId, entityId, limit];
     if (before) params.push(before.txId, before.seq);
     return this.toWindow(await this.tx.query(sql, params));

@@ -58,8 +58,8 @@ export class WebhookRepository {
   /** Reads the feed from its horizon on: the webhook receives what commits after its creation. */
   async create(fields: { url: string; eventTypes: CatalogEventType[]; description: string | null; secret: string }): Promise<Webhook> {
     const [row] = await this.tx.query(
-      `INSERT INTO webhooks AS w (organization_id, tenant_id, url, event_types, description, secret, feed_tx_id, started_snapshot)
-       VALUES ($1, $2, $3, $4, $5, $6, pg_snapshot_xmin(pg_current_snapshot()), pg_current_snapshot()) RETURNING ${WEBHOOK_COLUMNS}`,
+      `INSERT INTO webhooks AS w (organization_id, tenant_id, url, event_types, description, secret, feed_tx_id, feed_seq, started_snapshot)
+       VALUES ($1, $2, $3, $4, $5, $6, pg_snapshot_xmin(pg_current_snapshot())::text::bigint, 0, pg_current_snapshot()::text) RETURNING ${WEBHOOK_COLUMNS}`,
       [this.scope.organizationId, this.scope.tenantId, fields.url, fields.eventTypes, fields.description, fields.secret],
     );
     return toWebhook(row);
@@ -90,9 +90,9 @@ export class WebhookRepository {
   async setActive(id: string, active: boolean): Promise<Webhook> {
     const [row] = await this.tx.query(
       `UPDATE webhooks w SET active = $3, updated_at = now(),
-              feed_tx_id = CASE WHEN $3 THEN pg_snapshot_xmin(pg_current_snapshot()) ELSE feed_tx_id END,
+              feed_tx_id = CASE WHEN $3 THEN pg_snapshot_xmin(pg_current_snapshot())::text::bigint ELSE feed_tx_id END,
               feed_seq = CASE WHEN $3 THEN 0 ELSE feed_seq END,
-              started_snapshot = CASE WHEN $3 THEN pg_current_snapshot() ELSE started_snapshot END
+              started_snapshot = CASE WHEN $3 THEN pg_current_snapshot()::text ELSE started_snapshot END
         WHERE w.organization_id = $1 AND w.id = $2 RETURNING ${WEBHOOK_COLUMNS}`,
       [this.scope.organizationId, id, active],
     );
@@ -120,7 +120,7 @@ export class WebhookRepository {
       `SELECT d.id AS delivery_id, d.status, d.attempts, d.last_status_code, d.last_error, d.next_attempt_at, d.delivered_at, ${EVENT_COLUMNS}
          FROM webhook_deliveries d
          JOIN catalog_events e ON e.organization_id = d.organization_id AND e.tx_id = d.event_tx_id AND e.seq = d.event_seq
-        WHERE d.organization_id = $1 AND d.webhook_id = $2${before ? ' AND (d.event_tx_id, d.event_seq) < ($4::xid8, $5::int)' : ''}
+        WHERE d.organization_id = $1 AND d.webhook_id = $2${before ? ' AND (d.event_tx_id, d.event_seq) < ($4::bigint, $5::int)' : ''}
         ORDER BY d.event_tx_id DESC, d.event_seq DESC LIMIT $3`,
       params,
     );
@@ -160,11 +160,11 @@ export class WebhookRepository {
     await this.tx.query(
       `WITH added AS (
          INSERT INTO webhook_deliveries (organization_id, webhook_id, event_tx_id, event_seq)
-         SELECT $1, $2, t::xid8, s FROM unnest($3::text[], $4::int[]) AS a(t, s)
-          WHERE NOT pg_visible_in_snapshot(t::xid8, (SELECT started_snapshot FROM webhooks WHERE organization_id = $1 AND id = $2))
+         SELECT $1, $2, t::bigint, s FROM unnest($3::text[], $4::int[]) AS a(t, s)
+          WHERE NOT pg_visible_in_snapshot(t::xid8, (SELECT started_snapshot::pg_snapshot FROM webhooks WHERE organization_id = $1 AND id = $2))
          ON CONFLICT DO NOTHING
        )
-       UPDATE webhooks SET feed_tx_id = $5::xid8, feed_seq = $6 WHERE organization_id = $1 AND id = $2`,
+       UPDATE webhooks SET feed_tx_id = $5::bigint, feed_seq = $6 WHERE organization_id = $1 AND id = $2`,
       [this.scope.organizationId, webhookId, events.map((event) => event.txId), events.map((event) => event.seq), readUpTo.txId, readUpTo.seq],
     );
   }
