@@ -100,6 +100,31 @@ async function createDatabase(baseUrl: string): Promise<{ url: string; drop(): P
 interface Target {
   url: string;
   process: ChildProcess;
+  /** Where statements are counted, when not the target itself: production sends no x-sql-statements header. */
+  counter?: Target;
+}
+
+/**
+ * SQL statements per request of a sequence: one loop of it, as autocannon runs it, against the
+ * target's counter, reading the x-sql-statements header.
+ */
+async function statementsPerRequest(target: Target, token: string, sequence: Sequence): Promise<number> {
+  const counter = target.counter ?? target;
+  const context = {};
+  const counts: number[] = [];
+  for (const step of sequence) {
+    const request = typeof step.setupRequest === 'function' ? step.setupRequest({ ...step }, context) : step;
+    if (!request) break;
+    const response = await fetch(`${counter.url}${request.path}`, {
+      method: request.method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: request.body as string,
+    });
+    const body = await response.text();
+    counts.push(Number(response.headers.get('x-sql-statements') ?? NaN));
+    if (typeof step.onResponse === 'function') step.onResponse(response.status, body, context, Object.fromEntries(response.headers));
+  }
+  return counts.reduce((sum, count) => sum + count, 0) / counts.length;
 }
 
 /**
@@ -107,7 +132,8 @@ interface Target {
  * medians of the runs, the peak RSS the highest over them (VmHWM reset before each run).
  */
 class Measurement {
-  private readonly stats = { responses: 0, statements: 0, bytes: 0, failures: 0, firstFailure: '' };
+  private readonly stats = { responses: 0, bytes: 0, failures: 0, firstFailure: '' };
+  private statementsPerRequest = NaN;
   private readonly runs: autocannon.Result[] = [];
   private readonly counted: Sequence;
   private peakRssMb = 0;
@@ -116,7 +142,7 @@ class Measurement {
     private readonly name: string,
     private readonly target: Target,
     private readonly token: string,
-    sequence: Sequence,
+    private readonly sequence: Sequence,
     private readonly opts: Options,
     private readonly connections = opts.connections,
   ) {
@@ -124,9 +150,7 @@ class Measurement {
     this.counted = sequence.map((request) => ({
       ...request,
       onResponse: (status, body, context, headers) => {
-        const statements = Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === 'x-sql-statements')?.[1];
         stats.responses += 1;
-        stats.statements += Number(statements ?? NaN);
         stats.bytes += Buffer.byteLength(body);
         if (status !== 200 || body.startsWith('{"errors"') || body.includes('"errors":[')) {
           stats.failures += 1;
@@ -149,7 +173,11 @@ class Measurement {
 
   async warmUp(): Promise<void> {
     await this.load(this.opts.warmupS);
-    Object.assign(this.stats, { responses: 0, statements: 0, bytes: 0 });
+    Object.assign(this.stats, { responses: 0, bytes: 0 });
+  }
+
+  async countStatements(): Promise<void> {
+    this.statementsPerRequest = await statementsPerRequest(this.target, this.token, this.sequence);
   }
 
   async runOnce(): Promise<void> {
@@ -174,7 +202,7 @@ class Measurement {
       requestsPerSecond: median(runs.map((run) => run.requests.total / run.duration)),
       p50Ms: median(runs.map((run) => run.latency.p50)),
       p99Ms: median(runs.map((run) => run.latency.p99)),
-      statementsPerRequest: stats.statements / stats.responses,
+      statementsPerRequest: this.statementsPerRequest,
       bytesPerResponse: stats.bytes / stats.responses,
       peakRssMb: this.peakRssMb,
       requests: runs.reduce((sum, run) => sum + run.requests.total, 0),
@@ -197,6 +225,7 @@ class Measurement {
 async function measureSideBySide(measurements: Measurement[], repetitions: number): Promise<OperationResult[]> {
   for (const measurement of measurements) await measurement.warmUp();
   for (let repetition = 0; repetition < repetitions; repetition++) for (const measurement of measurements) await measurement.runOnce();
+  for (const measurement of measurements) await measurement.countStatements();
   return measurements.map((measurement) => measurement.result());
 }
 
@@ -289,11 +318,21 @@ async function main(): Promise<void> {
 
     const root = projectRoot();
     const env = { NODE_ENV: 'production', JWT_SECRET: SECRET, DATABASE_URL: database.url, LOG_LEVEL: 'warn', DB_POOL_MAX: String(opts.pool) };
-    const server: Target = { url: 'http://127.0.0.1:4710', process: startNode(path.join(root, 'dist', 'src', 'main.js'), { ...env, PORT: '4710', MIGRATE_ON_START: 'false' }) };
+    // The same build in development mode, only to count statements (production hides the count).
+    const counter: Target = {
+      url: 'http://127.0.0.1:4712',
+      process: startNode(path.join(root, 'dist', 'src', 'main.js'), { ...env, NODE_ENV: 'development', PORT: '4712', MIGRATE_ON_START: 'false', DB_POOL_MAX: '2' }),
+    };
+    children.push(counter.process);
+    const server: Target = {
+      url: 'http://127.0.0.1:4710',
+      process: startNode(path.join(root, 'dist', 'src', 'main.js'), { ...env, PORT: '4710', MIGRATE_ON_START: 'false' }),
+      counter,
+    };
     children.push(server.process);
     const floor: Target = { url: 'http://127.0.0.1:4711', process: startNode(path.join(root, 'dist', 'bench', 'floor.js'), { ...env, PORT: '4711' }) };
     children.push(floor.process);
-    await Promise.all([waitForHealth(server.url, server.process), waitForHealth(floor.url, floor.process)]);
+    await Promise.all([waitForHealth(server.url, server.process), waitForHealth(floor.url, floor.process), waitForHealth(counter.url, counter.process)]);
 
     const viewer = await signToken({ sub: 'bench-clinic-admin', tid: chain.clinicIds[0], roles: ['ADMIN'] }, { jwtSecret: SECRET });
     // The floor must answer exactly what the API answers, or the ratio means nothing.

@@ -4,10 +4,11 @@ import { SearchUnderRowSecurity } from './0003_search_under_row_security';
 import { IndexOnlyCounts } from './0004_index_only_counts';
 import { PackageCounts } from './0005_package_counts';
 import { ChangeFeed } from './0009_change_feed';
+import { EnterTenant } from './0010_enter_tenant';
 
 /**
  * Every migration, in order. To add one: write `NNNN_name.sql` (and, to make it revertible,
  * `NNNN_name.down.sql`), a class for it like the ones above, and list the class here;
  * test/migrations.test.ts fails on a SQL file without its class.
  */
-export const MIGRATIONS = [Init, ListStatistics, SearchUnderRowSecurity, IndexOnlyCounts, PackageCounts, ChangeFeed];
+export const MIGRATIONS = [Init, ListStatistics, SearchUnderRowSecurity, IndexOnlyCounts, PackageCounts, ChangeFeed, EnterTenant];

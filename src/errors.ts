@@ -74,6 +74,17 @@ export class ConflictError extends DomainError {
   }
 }
 
+/**
+ * A deadlock or serialization failure with a concurrent request. The operation is retried in a
+ * fresh transaction; a client only sees this when the retries ran out, and nothing was stored.
+ */
+export class ConcurrentChangeError extends ConflictError {
+  constructor(options: { cause?: unknown } = {}) {
+    super('Concurrent changes kept conflicting with this operation; nothing of it was stored, please try again');
+    this.cause = options.cause;
+  }
+}
+
 export class QueryTooComplexError extends DomainError {
   readonly code = 'QUERY_TOO_COMPLEX';
   readonly httpStatus = 400;

@@ -511,7 +511,9 @@ describe('package mutations: validation, versions, uniqueness, items, duplicatio
   });
 
   describe('one transaction per mutation', () => {
-    it('keeps the first of two mutations when the second fails, and nothing of the second', async () => {
+    // api.md: a failed non-null mutation field leaves `data` null, so nothing of the operation is
+    // stored (the first mutation, committed, would be hidden by that null).
+    it('stores neither of two mutations when the second fails', async () => {
       const first = uniqueName('Primero');
       const second = uniqueName('Segundo');
       const response = await server.gql(
@@ -525,11 +527,12 @@ describe('package mutations: validation, versions, uniqueness, items, duplicatio
       expect(response.errors?.map((error) => [error.path, error.extensions?.code, error.extensions?.field])).toEqual([
         [['b'], 'BAD_USER_INPUT', 'items[2].quantity'],
       ]);
-      expect(await packagesNamed(server, admin, first)).toBe(1);
+      expect(response.data).toBeUndefined();
+      expect(await packagesNamed(server, admin, first)).toBe(0);
       expect(await packagesNamed(server, admin, second)).toBe(0);
     });
 
-    it('undoes the writes a failing mutation already made, keeping the mutation before it', async () => {
+    it('undoes the writes a failing mutation already made, and the mutation before it', async () => {
       const pkg = await createPackage(server, admin, { items: [{ serviceId: service.id, quantity: 999 }] });
       const name = uniqueName('Renombrado');
       const response = await server.gql(
@@ -542,7 +545,7 @@ describe('package mutations: validation, versions, uniqueness, items, duplicatio
       );
       expect(response.errors?.map((error) => [error.path, error.extensions?.code])).toEqual([[['added'], 'BAD_USER_INPUT']]);
       const after = await getPackageState(server, admin, pkg.id);
-      expect(after).toMatchObject({ name, version: 2, itemCount: 1, items: [{ quantity: 999, service: { id: service.id } }] });
+      expect(after).toMatchObject({ name: pkg.name, version: 1, itemCount: 1, items: [{ quantity: 999, service: { id: service.id } }] });
     });
   });
 });

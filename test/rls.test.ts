@@ -71,7 +71,8 @@ describe('row level security', () => {
   it('sees no rows while no organization is set', async () => {
     const tx = await RequestTransaction.begin(dataSource, TEST_TRANSACTION_LIMITS);
     try {
-      // A request starts with app.platform on (to resolve the token's tenant): it opens the tenancy registry, never the catalogue.
+      // app.platform on (a platform administrator's request) opens the tenancy registry, never the catalogue.
+      await tx.query("SELECT set_config('app.platform', 'on', true)");
       expect((await tx.query(CATALOGUE_COUNTS))[0]).toEqual({ services: 0, packages: 0, items: 0 });
       const [registry] = await tx.query<{ organizations: number }>('SELECT count(*)::int AS organizations FROM organizations');
       expect(registry.organizations).toBeGreaterThanOrEqual(2);

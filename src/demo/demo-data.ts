@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { APP_ROLE } from '../request/request-transaction';
+import { APP_ROLE, OPEN_TENANCY_REGISTRY } from '../request/request-transaction';
 
 /** A realistic Spanish dental chain for `npm start`: a central, two clinics, services and packages. */
 const ORGANIZATION = { name: 'Clínicas Dentales Sonrisa', currency: 'EUR', clinicSharing: 'CENTRAL_ONLY' };
@@ -58,7 +58,7 @@ export interface DemoUsers {
 async function asOrganization<T>(client: Client, organizationId: string | null, work: () => Promise<T>): Promise<T> {
   await client.query('BEGIN');
   try {
-    await client.query(`SELECT set_config('role', '${APP_ROLE}', true), set_config('app.platform', 'on', true)`);
+    await client.query(`SELECT set_config('role', '${APP_ROLE}', true), ${OPEN_TENANCY_REGISTRY}`);
     if (organizationId) await client.query(`SELECT set_config('app.organization_id', $1, true)`, [organizationId]);
     const result = await work();
     await client.query('COMMIT');

@@ -11,7 +11,7 @@ import {
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
-import { DomainError } from '../errors';
+import { ConcurrentChangeError, DomainError } from '../errors';
 import { createRequestContext, type AppDependencies, type RequestContext } from '../request/context';
 import { formatError } from '../graphql/format-error';
 import { assertWithinLimits } from '../graphql/limits';
@@ -91,9 +91,55 @@ function requestAwareLogger(log: Logger) {
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
+/** How many times an operation runs while deadlocks or serialization failures with concurrent requests undo it. */
+export const MAX_ATTEMPTS = 5;
+
+interface OperationAnswer {
+  status: number;
+  headers: HeaderMap;
+  body: string;
+}
+
+/** An answer of errors alone (no operation result to show), as GraphQL formats them. */
+function errorAnswer(status: number, error: Record<string, unknown>): OperationAnswer {
+  const headers = new HeaderMap([['content-type', 'application/json; charset=utf-8']]);
+  return { status, headers, body: JSON.stringify({ errors: [error] }) };
+}
+
 /**
- * Runs one GraphQL operation with its own context and transaction, committed before the answer
- * is sent so that a client never sees a success that was not stored.
+ * An answer without data stores nothing: when a non-null mutation field fails, `data` is null
+ * and would hide the mutations of the operation that succeeded before it.
+ */
+const nothingStoredWithoutData: ApolloServerPlugin<RequestContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response, contextValue }) {
+        if (response.body.kind === 'single' && response.body.singleResult.data == null) await contextValue.tx.rollback();
+      },
+    };
+  },
+};
+
+type Lane = <T>(work: () => Promise<T>) => Promise<T>;
+
+/** Runs the works given to it one after another. */
+function lane(): Lane {
+  let last: Promise<unknown> = Promise.resolve();
+  return (work) => {
+    const run = last.then(work, work);
+    last = run.catch(() => undefined);
+    return run;
+  };
+}
+
+/**
+ * Runs one GraphQL operation in its own transaction, committed before the answer is sent, so a
+ * client never sees a success that was not stored. When a deadlock or serialization failure with
+ * a concurrent request undid any of it, the whole operation runs again in a fresh transaction, a
+ * few times, after a short random pause; past that it answers CONFLICT, having stored nothing.
+ * Retries run one at a time (`retryLane`): operations that deadlocked once would mostly deadlock
+ * again if they ran side by side. A failure to commit answers this operation alone (within a
+ * batch too) with INTERNAL_SERVER_ERROR.
  */
 async function runOperation(
   apollo: ApolloServer<RequestContext>,
@@ -101,7 +147,8 @@ async function runOperation(
   req: Request,
   body: unknown,
   requestId: string,
-): Promise<{ status: number; headers: HeaderMap; body: string }> {
+  retryLane: Lane,
+): Promise<OperationAnswer> {
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -112,6 +159,29 @@ async function runOperation(
     search: new URL(req.originalUrl, 'http://localhost').search,
     body,
   };
+  const { log } = requestScope.getStore()!;
+  for (let attempt = 1; ; attempt += 1) {
+    const run = () => attemptOperation(apollo, deps, req, httpGraphQLRequest, requestId);
+    const answer = await (attempt === 1 ? run() : retryLane(run));
+    if (answer) return answer;
+    if (attempt === MAX_ATTEMPTS) {
+      const conflict = new ConcurrentChangeError();
+      log.warn({ attempts: attempt }, 'operation abandoned: concurrent changes kept conflicting');
+      return errorAnswer(conflict.httpStatus, { message: conflict.message, extensions: { code: conflict.code } });
+    }
+    log.info({ attempt }, 'operation retried: a concurrent change conflicted');
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 50 * 2 ** attempt));
+  }
+}
+
+/** One run of an operation: its answer, or undefined when a concurrent change undid it (nothing is stored). */
+async function attemptOperation(
+  apollo: ApolloServer<RequestContext>,
+  deps: AppDependencies,
+  req: Request,
+  httpGraphQLRequest: HTTPGraphQLRequest,
+  requestId: string,
+): Promise<OperationAnswer | undefined> {
   let context: RequestContext | undefined;
   try {
     const response = await apollo.executeHTTPGraphQLRequest({
@@ -121,22 +191,37 @@ async function runOperation(
           return (context = await contextFor(deps, req, requestId));
         } catch (error) {
           // Apollo's plugins never see an operation refused here (a bad token): counted as not parsed.
-          countOperation('unknown', operationNameOf(body), (error as GraphQLError).extensions?.code?.toString() ?? 'INTERNAL_SERVER_ERROR');
+          countOperation('unknown', operationNameOf(httpGraphQLRequest.body), (error as GraphQLError).extensions?.code?.toString() ?? 'INTERNAL_SERVER_ERROR');
           throw error;
         }
       },
     });
-    if (context) {
-      await context.tx.commit();
-      // Lets tests and the benchmark see how many statements an operation cost.
-      response.headers.set('x-sql-statements', String(context.tx.statementCount));
-    }
     if (response.body.kind !== 'complete') throw new Error('incremental delivery is not supported');
+    if (context) {
+      if (context.tx.conflicted) return undefined;
+      await context.tx.commit();
+      // Lets tests see how many statements an operation cost; production keeps its queries to itself.
+      if (!deps.config.production) response.headers.set('x-sql-statements', String(context.tx.statementCount));
+    }
     return { status: response.status ?? 200, headers: response.headers, body: response.body.string };
+  } catch (error) {
+    if (context?.tx.conflicted) return undefined;
+    requestScope.getStore()!.log.error({ err: error }, 'operation failed: nothing of it was stored');
+    return errorAnswer(500, { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } });
   } finally {
     // Only does something when the commit was not reached.
     if (context) await context.tx.rollback();
   }
+}
+
+/**
+ * A batch's HTTP status: its worst answer, where an operation that failed inside the server
+ * counts only when every operation did; otherwise its failure is in its own element and the
+ * others, possibly committed, are not made to look failed.
+ */
+function batchStatus(statuses: number[]): number {
+  const answered = statuses.filter((status) => status < 500);
+  return Math.max(...(answered.length > 0 ? answered : statuses));
 }
 
 export interface AppOptions {
@@ -159,6 +244,7 @@ export async function createApp(deps: AppDependencies, options: AppOptions) {
       ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer, stopGracePeriodMillis: DRAIN_TIMEOUT_MS }),
       config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
       operationLimits,
+      nothingStoredWithoutData,
       operationObserver,
       // Answers are one viewer's and never cached over HTTP; without this plugin Apollo stops
       // wrapping every field resolver to track cache hints (a callback and a promise per field).
@@ -172,6 +258,7 @@ export async function createApp(deps: AppDependencies, options: AppOptions) {
   });
   await apollo.start();
 
+  const retryLane = lane();
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -234,12 +321,12 @@ export async function createApp(deps: AppDependencies, options: AppOptions) {
           return jsonError(res, 400, 'BAD_REQUEST', `A batch must hold 1 to ${MAX_BATCH} operations, got ${req.body.length}`);
         }
         const results = [];
-        for (const operation of req.body) results.push(await traceOperation(() => runOperation(apollo, deps, req, operation, requestId)));
-        res.status(Math.max(...results.map((result) => result.status)));
+        for (const operation of req.body) results.push(await traceOperation(() => runOperation(apollo, deps, req, operation, requestId, retryLane)));
+        res.status(batchStatus(results.map((result) => result.status)));
         res.setHeader('content-type', 'application/json; charset=utf-8');
         return res.send(`[${results.map((result) => result.body).join(',')}]`);
       }
-      const result = await traceOperation(() => runOperation(apollo, deps, req, req.body ?? {}, requestId));
+      const result = await traceOperation(() => runOperation(apollo, deps, req, req.body ?? {}, requestId, retryLane));
       for (const [key, value] of result.headers) res.setHeader(key, value);
       res.status(result.status).send(result.body);
     } catch (error) {

@@ -37,10 +37,12 @@ export async function createRequestContext(
   log: Logger,
 ): Promise<RequestContext> {
   const claims = await verifyBearer(authorization, deps.config);
-  const tx = await RequestTransaction.begin(deps.dataSource, deps.config);
+  const platformAdmin = claims.roles.includes('PLATFORM_ADMIN');
+  // Only a platform administrator's transaction opens the tenancy registry.
+  const tx = await RequestTransaction.begin(deps.dataSource, deps.config, { platform: platformAdmin });
   try {
     let viewer: Viewer;
-    if (claims.roles.includes('PLATFORM_ADMIN')) {
+    if (platformAdmin) {
       viewer = { userId: claims.userId, roles: claims.roles, scope: null };
     } else {
       const scope = await enterTenant(tx, claims.tenantId!);

@@ -1,5 +1,8 @@
 import type { PoolClient, QueryResult } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
+import { sqlState } from '../db/errors';
+import { ConcurrentChangeError } from '../errors';
+import type { Logger } from '../logger';
 import { traceStatement, tracingEnabled } from '../observability/tracing';
 
 /** The plain role every request runs as, so Row Level Security applies whoever DATABASE_URL names. */
@@ -10,6 +13,23 @@ export interface TransactionLimits {
 }
 
 /**
+ * Opens the tenancy registry (organizations, tenants) to the transaction: Row Level Security lets
+ * `app.platform = 'on'` read every organization, never the catalogue. The one place it is turned
+ * on, for platform administrators' requests (and the demo seeder, which provisions as one).
+ */
+export const OPEN_TENANCY_REGISTRY = "set_config('app.platform', 'on', true)";
+
+/** Deadlock and serialization failure: the work lost to a concurrent transaction, safe to run again. */
+const CONCURRENCY_FAILURES = new Set(['40P01', '40001']);
+
+/** PostgreSQL answered COMMIT with ROLLBACK: a statement had failed and aborted the transaction. */
+class CommitRolledBackError extends Error {
+  constructor() {
+    super('COMMIT was answered ROLLBACK: the transaction had been aborted and was rolled back');
+  }
+}
+
+/**
  * One request's database work: a single transaction on one pooled connection, running as the
  * application role with transaction-local settings only (safe behind a transaction-pooling
  * PgBouncer). Everything a request reads or writes goes through `query`, which also counts
@@ -17,6 +37,8 @@ export interface TransactionLimits {
  */
 export class RequestTransaction {
   statementCount = 0;
+  /** A deadlock or serialization failure met by any statement: the whole operation is worth retrying. */
+  conflicted = false;
   private finished = false;
   private savepoints = 0;
   private pending: Promise<unknown> = Promise.resolve();
@@ -28,10 +50,10 @@ export class RequestTransaction {
   ) {}
 
   /**
-   * BEGIN plus the role and limits in one round trip. `app.platform` starts 'on' so the viewer's
-   * tenant can be resolved; `enterOrganization` turns it off.
+   * BEGIN plus the role and limits in one round trip. The tenancy registry stays closed unless
+   * `platform` (a platform administrator's request); a tenant is entered through `enter_tenant`.
    */
-  static async begin(dataSource: DataSource, limits: TransactionLimits): Promise<RequestTransaction> {
+  static async begin(dataSource: DataSource, limits: TransactionLimits, options: { platform?: boolean } = {}): Promise<RequestTransaction> {
     const runner = dataSource.createQueryRunner();
     const tx = new RequestTransaction(runner, (await runner.connect()) as PoolClient);
     const timeout = String(Math.trunc(limits.statementTimeoutMs));
@@ -39,7 +61,7 @@ export class RequestTransaction {
       // Constants only (no client input), so the simple protocol's multi-statement form is safe.
       await tx.query(
         `BEGIN; SELECT set_config('role', '${APP_ROLE}', true), set_config('statement_timeout', '${timeout}', true),` +
-          ` set_config('idle_in_transaction_session_timeout', '${timeout}', true), set_config('app.platform', 'on', true)`,
+          ` set_config('idle_in_transaction_session_timeout', '${timeout}', true)${options.platform ? `, ${OPEN_TENANCY_REGISTRY}` : ''}`,
       );
     } catch (error) {
       await tx.release(error as Error);
@@ -49,41 +71,66 @@ export class RequestTransaction {
   }
 
   async query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> {
+    // Several statements in one simple query (BEGIN; SELECT …) answer one result each: the last counts.
+    const result = await this.send(sql, params);
+    return (Array.isArray(result) ? result[result.length - 1].rows : result.rows) as T[];
+  }
+
+  private async send(sql: string, params?: unknown[]): Promise<QueryResult | QueryResult[]> {
     if (this.finished) throw new Error('query after the request transaction finished');
     this.statementCount += 1;
     // Resolvers run side by side but share one connection: statements go one after another
     // (pg deprecates overlapping queries on a client).
     // Traced (text with placeholders, never the values) only when tracing is on.
-    const run = this.pending.then(() => (tracingEnabled() ? traceStatement(sql, () => this.client.query(sql, params)) : this.client.query(sql, params)));
+    const send = () => this.client.query(sql, params) as unknown as Promise<QueryResult | QueryResult[]>;
+    const run = this.pending.then(() => (tracingEnabled() ? traceStatement(sql, send) : send()));
     this.pending = run.catch(() => undefined);
-    // Several statements in one simple query (BEGIN; SELECT …) answer one result each: the last counts.
-    const result = (await run) as QueryResult | QueryResult[];
-    return (Array.isArray(result) ? result[result.length - 1].rows : result.rows) as T[];
-  }
-
-  /** Runs `work` so that its failure undoes exactly its own writes (one mutation of several). */
-  async savepoint<T>(work: () => Promise<T>): Promise<T> {
-    const name = `mutation_${++this.savepoints}`;
-    await this.query(`SAVEPOINT ${name}`);
     try {
-      const result = await work();
-      await this.query(`RELEASE SAVEPOINT ${name}`);
-      return result;
+      return await run;
     } catch (error) {
-      await this.query(`ROLLBACK TO SAVEPOINT ${name}`);
-      throw error;
+      if (!CONCURRENCY_FAILURES.has(sqlState(error) ?? '')) throw error;
+      this.conflicted = true;
+      throw new ConcurrentChangeError({ cause: error });
     }
   }
 
+  /**
+   * Runs `work` so that its failure undoes exactly its own writes (one mutation of several). When
+   * the savepoint cannot be rolled back to (the connection died), that is logged and the caller
+   * still gets `work`'s own error: the transaction is then aborted and its commit refused.
+   */
+  async savepoint<T>(log: Logger, work: () => Promise<T>): Promise<T> {
+    const name = `mutation_${++this.savepoints}`;
+    await this.query(`SAVEPOINT ${name}`);
+    let result: T;
+    try {
+      result = await work();
+    } catch (error) {
+      await this.query(`ROLLBACK TO SAVEPOINT ${name}`).catch((rollbackError: unknown) => {
+        log.error({ err: rollbackError, failure: (error as Error).message }, 'rollback to savepoint failed');
+      });
+      throw error;
+    }
+    await this.query(`RELEASE SAVEPOINT ${name}`);
+    return result;
+  }
+
+  /**
+   * Commits, or throws: PostgreSQL answers COMMIT on an aborted transaction with ROLLBACK and no
+   * error, so the answer is checked. A deadlock or serialization failure while committing throws
+   * a ConcurrentChangeError (and sets `conflicted`).
+   */
   async commit(): Promise<void> {
     if (this.finished) return;
+    let answer: QueryResult | QueryResult[];
     try {
-      await this.query('COMMIT');
+      answer = await this.send('COMMIT');
     } catch (error) {
       await this.release(error as Error);
       throw error;
     }
     await this.release();
+    if ((answer as QueryResult).command !== 'COMMIT') throw new CommitRolledBackError();
   }
 
   async rollback(): Promise<void> {

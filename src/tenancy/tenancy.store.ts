@@ -22,10 +22,10 @@ const toOrganization = (row: OrganizationRow): Organization =>
   Object.assign(new Organization(), { id: row.id, name: row.name, currency: row.currency, clinicSharing: row.clinic_sharing });
 
 /**
- * Resolves the tenant a token names, while `app.platform` is on (the transaction's first step),
- * and narrows the transaction to that tenant's organization, in one statement: the settings are
- * made by the row that names the organization, after the tenancy tables were read. Null: no such
- * tenant (nothing is set, and the caller rolls back).
+ * Resolves the tenant a token names and narrows the transaction to its organization, in one
+ * statement. The registry is closed to the transaction: `enter_tenant` (migration 0010) reads the
+ * one tenant row with its organization and central, and the setting is made from the row it
+ * returns. Null: no such tenant (nothing is set, and the caller rolls back).
  */
 export async function enterTenant(tx: RequestTransaction, tenantId: string): Promise<TenantScope | null> {
   const [row] = await tx.query<{
@@ -37,12 +37,9 @@ export async function enterTenant(tx: RequestTransaction, tenantId: string): Pro
     clinic_sharing: ClinicSharing;
     central_id: string | null;
   }>(
-    `SELECT t.id, t.name, t.kind, t.organization_id, o.currency, o.clinic_sharing, c.id AS central_id,
-            set_config('app.organization_id', t.organization_id::text, true), set_config('app.platform', 'off', true)
-       FROM tenants t
-       JOIN organizations o ON o.id = t.organization_id
-       LEFT JOIN tenants c ON c.organization_id = t.organization_id AND c.kind = 'CENTRAL'
-      WHERE t.id = $1`,
+    `SELECT e.tenant_id AS id, e.tenant_name AS name, e.tenant_kind AS kind, e.organization_id, e.currency, e.clinic_sharing, e.central_id,
+            set_config('app.organization_id', e.organization_id::text, true)
+       FROM enter_tenant($1) e`,
     [tenantId],
   );
   if (!row) return null;
