@@ -156,6 +156,31 @@ export async function addPackages(client: Client, chain: Chain, services: number
   });
 }
 
+/**
+ * The central's general price list: an entry for every other service, and an override for the
+ * first clinic (the viewer) on every tenth. Returns its id.
+ */
+export async function addPriceList(client: Client, chain: Chain): Promise<string> {
+  let id = '';
+  await inOneTransaction(client, async () => {
+    const [list] = (
+      await client.query<{ id: string }>(`INSERT INTO price_lists (organization_id, owner_tenant_id, name) VALUES ($1, $2, 'Tarifa general') RETURNING id`, [
+        chain.organizationId,
+        chain.centralId,
+      ])
+    ).rows;
+    await client.query(
+      `INSERT INTO price_list_entries (organization_id, price_list_id, service_id, clinic_tenant_id, price)
+       SELECT $1, $2, s.id, NULL, round(s.price * 0.9, 2) FROM services s WHERE s.organization_id = $1 AND substr(s.code, 2)::int % 2 = 0
+       UNION ALL
+       SELECT $1, $2, s.id, $3::uuid, round(s.price * 0.8, 2) FROM services s WHERE s.organization_id = $1 AND substr(s.code, 2)::int % 10 = 0`,
+      [chain.organizationId, list.id, chain.clinicIds[0]],
+    );
+    id = list.id;
+  });
+  return id;
+}
+
 /** Fresh statistics and visibility maps: what a maintained production database has. */
 export async function vacuumAnalyze(client: Client): Promise<void> {
   await client.query('VACUUM ANALYZE');

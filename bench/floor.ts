@@ -2,6 +2,7 @@ import http from 'node:http';
 import { Pool } from 'pg';
 import { verifyBearer } from '../src/auth/token';
 import { APP_ROLE } from '../src/request/request-transaction';
+import { DEFAULT_TIME_ZONE } from '../src/pricing/price-source';
 import type { TenantScope } from '../src/tenancy/viewer';
 import { SqlParams, visibleItemSql, visibleRowSql } from '../src/tenancy/visibility';
 
@@ -94,6 +95,8 @@ async function answer(authorization: string | undefined): Promise<{ status: numb
       centralTenantId: tenant.central_id,
       clinicSharing: tenant.clinic_sharing,
       currency: tenant.currency,
+      // The floor prices nothing by date.
+      timeZone: DEFAULT_TIME_ZONE,
     };
     const { sql, params } = pageStatement(scope);
     // pg parses a json column; written back it is as compact as any JSON answer (PostgreSQL's text of json has spaces).

@@ -19,6 +19,18 @@ export const PACKAGE_TABLE = `query PackageTable($first: Int!) {
   }
 }`;
 
+/** L20 at a price list's prices: the same table, every total through the list's effective prices. */
+export const PACKAGE_TABLE_PRICED = `query PackageTablePriced($first: Int!, $priceListId: ID!) {
+  packages(first: $first) {
+    totalCount
+    nodes {
+      id name owner { name }
+      items { origin quantity addedBy { name } service { name price owner { name } } totals(priceListId: $priceListId) { total } }
+      totals(priceListId: $priceListId) { subtotal tax total }
+    }
+  }
+}`;
+
 export const PACKAGE_SEARCH_QUERY = `query PackageSearch($search: String!) {
   packages(filter: { search: $search }, first: 20) {
     totalCount
@@ -57,6 +69,10 @@ const body = (query: string, variables: Record<string, unknown>) => JSON.stringi
 
 export function packageTable(first: number): Sequence {
   return [{ method: 'POST', path: '/graphql', body: body(PACKAGE_TABLE, { first }) }];
+}
+
+export function packageTableWithPriceList(first: number, priceListId: string): Sequence {
+  return [{ method: 'POST', path: '/graphql', body: body(PACKAGE_TABLE_PRICED, { first, priceListId }) }];
 }
 
 export function packageSearch(): Sequence {

@@ -10,10 +10,10 @@ import { signToken } from '../src/auth/token';
 import { migrate } from '../src/db/migrate';
 import { createLogger } from '../src/logger';
 import { projectRoot } from '../src/paths';
-import { addPackages, DEFAULT_SIZE, generateChain, generateNoise, SMALL_SIZE, vacuumAnalyze, type Chain, type DatasetSize } from './dataset';
+import { addPackages, addPriceList, DEFAULT_SIZE, generateChain, generateNoise, SMALL_SIZE, vacuumAnalyze, type Chain, type DatasetSize } from './dataset';
 import { explainPlans, type ExplainedPlan } from './explain';
 import { databaseServer, memoryOf, resetPeak, startNode, stopProcess, waitForHealth } from './processes';
-import { packageDetail, packageSearch, packageTable, serviceSearch, writeMix, type Sequence } from './operations';
+import { packageDetail, packageSearch, packageTable, packageTableWithPriceList, serviceSearch, writeMix, type Sequence } from './operations';
 import { renderReport, type BenchResults, type ExportResult, type OperationResult } from './report';
 import { must } from './workload';
 
@@ -300,6 +300,7 @@ async function main(): Promise<void> {
     await db.connect();
     let chain: Chain;
     let smallChain: Chain;
+    let priceListId: string;
     try {
       log(
         `generating: ${size.noiseOrganizations} noise organizations; a chain of a central and ${size.clinics} clinics, ` +
@@ -308,6 +309,7 @@ async function main(): Promise<void> {
       await generateNoise(db, size.noiseOrganizations);
       chain = await generateChain(db, size);
       await addPackages(db, chain, size.services, 1, size.packages);
+      priceListId = await addPriceList(db, chain);
       smallChain = await generateChain(db, size, 'Cadena pequeña');
       await addPackages(db, smallChain, size.services, 1, growthFrom);
       await vacuumAnalyze(db);
@@ -346,17 +348,19 @@ async function main(): Promise<void> {
 
     const operations: OperationResult[] = [];
     log(`measuring with ${opts.connections} connections, ${opts.repetitions} x ${opts.durationS} s after ${opts.warmupS} s of warm-up, pool ${opts.pool}`);
-    // The floor, L20, and L20 on the same chain with a tenth of the packages (growth), side by side.
+    // The floor, L20, L20 on the same chain with a tenth of the packages (growth), and L20 at a price list's prices, side by side.
     const smallViewer = await signToken({ sub: 'bench-clinic-admin', tid: smallChain.clinicIds[0], roles: ['ADMIN'] }, { jwtSecret: SECRET });
-    const [floorResult, l20, growthSmall] = await measureSideBySide(
+    const [floorResult, l20, growthSmall, l20Priced] = await measureSideBySide(
       [
         new Measurement('floor L20', floor, viewer, packageTable(20), opts),
         new Measurement('L20', server, viewer, packageTable(20), opts),
         new Measurement(`L20 (${growthFrom} packages)`, server, smallViewer, packageTable(20), opts),
+        new Measurement('L20 (price list)', server, viewer, packageTableWithPriceList(20, priceListId!), opts),
       ],
       opts.repetitions,
     );
     operations.push(l20);
+    operations.push(l20Priced);
     operations.push(await measure('L100', server, viewer, packageTable(100), opts));
     operations.push(await measure('S packages', server, viewer, packageSearch(), opts));
     operations.push(await measure('S services', server, viewer, serviceSearch(), opts));

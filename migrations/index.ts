@@ -3,12 +3,24 @@ import { ListStatistics } from './0002_list_statistics';
 import { SearchUnderRowSecurity } from './0003_search_under_row_security';
 import { IndexOnlyCounts } from './0004_index_only_counts';
 import { PackageCounts } from './0005_package_counts';
+import { PriceLists } from './0008_price_lists';
 import { ChangeFeed } from './0009_change_feed';
 import { EnterTenant } from './0010_enter_tenant';
+import { EnterTenantTimeZone } from './0011_enter_tenant_time_zone';
 
 /**
  * Every migration, in order. To add one: write `NNNN_name.sql` (and, to make it revertible,
  * `NNNN_name.down.sql`), a class for it like the ones above, and list the class here;
  * test/migrations.test.ts fails on a SQL file without its class.
  */
-export const MIGRATIONS = [Init, ListStatistics, SearchUnderRowSecurity, IndexOnlyCounts, PackageCounts, ChangeFeed, EnterTenant];
+export const MIGRATIONS = [
+  Init,
+  ListStatistics,
+  SearchUnderRowSecurity,
+  IndexOnlyCounts,
+  PackageCounts,
+  PriceLists,
+  ChangeFeed,
+  EnterTenant,
+  EnterTenantTimeZone,
+];

@@ -6,6 +6,8 @@ import { ConfigError, type Config } from './config';
 import { createDataSource } from './db/data-source';
 import { migrate } from './db/migrate';
 import { exportRoutes } from './exports/export.routes';
+import { importRoutes } from './imports/import.routes';
+import type { Express } from 'express';
 import { createApp } from './http/app';
 import { createSubgraphSchema } from './graphql/subgraph';
 import type { Logger } from './logger';
@@ -26,7 +28,11 @@ export async function startServer(config: Config, databaseUrl: string, log: Logg
   const unwatchPool = watchPool((dataSource.driver as PostgresDriver).master);
   const httpServer = http.createServer();
   const deps = { config, dataSource, log };
-  const { app, apollo } = await createApp(deps, { schema: await createSubgraphSchema(), httpServer, routes: exportRoutes(deps) });
+  const routes = (app: Express) => {
+    exportRoutes(deps)(app);
+    importRoutes(deps)(app);
+  };
+  const { app, apollo } = await createApp(deps, { schema: await createSubgraphSchema(), httpServer, routes });
   httpServer.on('request', app);
   await new Promise<void>((resolve, reject) => {
     // Taken port, address not on this machine, privileged port: the operator's settings to fix.

@@ -52,3 +52,15 @@ export function currencyCode(field: string, value: string): string {
   if (!/^[A-Z]{3}$/.test(value)) throw new BadUserInputError(field, `${field} must be three capital letters (ISO 4217), e.g. EUR`);
   return value;
 }
+
+/** A zone of the IANA database as Intl knows it ("Europe/Madrid"), kept as the client spelt it. */
+export function ianaTimeZone(field: string, value: string): string {
+  const zone = value.trim();
+  try {
+    if (zone === '') throw new RangeError('blank');
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+  } catch {
+    throw new BadUserInputError(field, `${field} must be a time zone of the IANA database such as "Europe/Madrid", got ${JSON.stringify(value)}`);
+  }
+  return zone;
+}

@@ -107,6 +107,7 @@ describe('entities agree with the migrated database', () => {
     expect(generated.map((column) => `${column.table_name}.${column.column_name}`)).toEqual([
       'package_items.position',
       'packages.name_folded',
+      'price_lists.search_folded',
       'services.code_folded',
       'services.name_folded',
     ]);

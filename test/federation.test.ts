@@ -11,7 +11,7 @@ import { TestServer, type Chain } from './support/harness';
  * resolves references (`_entities`), with the viewer's visibility, over HTTP.
  */
 const root = path.join(__dirname, '..');
-const ENTITY_TYPES = ['Organization', 'Package', 'PackageItem', 'Service', 'Tenant'];
+const ENTITY_TYPES = ['Organization', 'Package', 'PackageItem', 'PriceList', 'Service', 'Tenant'];
 
 const ENTITIES = `query($representations: [_Any!]!) {
   _entities(representations: $representations) {

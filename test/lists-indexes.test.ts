@@ -94,6 +94,7 @@ describe('list statements use the indexes', () => {
       centralTenantId: chain.central!.id,
       clinicSharing,
       currency: 'EUR',
+      timeZone: 'Europe/Madrid',
     };
   }
 

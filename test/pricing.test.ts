@@ -2,6 +2,9 @@ import { BadUserInputError } from '../src/errors';
 import { priceLine, sumLines } from '../src/pricing/lines';
 import { archOf, isFdiTooth, planOdontogram, quadrantOf, validateTeeth, type ChartedItem } from '../src/pricing/odontogram';
 import { quotePackage } from '../src/pricing/quote';
+import { basePrices } from '../src/pricing/price-source';
+
+const BASE = basePrices('2027-01-04');
 
 /** Runs `run` and returns the BadUserInputError it throws; fails the test otherwise. */
 function badInput(run: () => unknown): BadUserInputError {
@@ -96,18 +99,20 @@ describe('sumLines', () => {
 
 describe('quotePackage', () => {
   const items = [
-    { serviceId: 'whitening', quantity: 2, unitPrice: '10.00', taxRate: '21.00' },
-    { serviceId: 'check-up', quantity: 1, unitPrice: '0.15', taxRate: '10.00' },
-  ];
+    { serviceId: 'whitening', quantity: 2, unitPrice: '10.00', priceSource: 'BASE', taxRate: '21.00' },
+    { serviceId: 'check-up', quantity: 1, unitPrice: '0.15', priceSource: 'BASE', taxRate: '10.00' },
+  ] as const;
 
   it('multiplies each quantity by times and prices each item as one line', () => {
-    expect(quotePackage(items, 3, 'EUR')).toEqual({
+    expect(quotePackage(items, 3, 'EUR', BASE)).toEqual({
       currency: 'EUR',
+      priceListId: null,
+      on: '2027-01-04',
       lines: [
         // 10.00 x 6 = 60.00; x 21% = 12.60
-        { serviceId: 'whitening', quantity: 6, unitPrice: '10.00', taxRate: '21.00', subtotal: '60.00', tax: '12.60', total: '72.60' },
+        { serviceId: 'whitening', priceSource: 'BASE', quantity: 6, unitPrice: '10.00', taxRate: '21.00', subtotal: '60.00', tax: '12.60', total: '72.60' },
         // 0.15 x 3 = 0.45; x 10% = 0.045 -> 0.05 (rounded once, not 3 x 0.02)
-        { serviceId: 'check-up', quantity: 3, unitPrice: '0.15', taxRate: '10.00', subtotal: '0.45', tax: '0.05', total: '0.50' },
+        { serviceId: 'check-up', priceSource: 'BASE', quantity: 3, unitPrice: '0.15', taxRate: '10.00', subtotal: '0.45', tax: '0.05', total: '0.50' },
       ],
       subtotal: '60.45',
       tax: '12.65',
@@ -116,7 +121,7 @@ describe('quotePackage', () => {
   });
 
   it('quotes one package with times 1', () => {
-    const quote = quotePackage(items, 1, 'EUR');
+    const quote = quotePackage(items, 1, 'EUR', BASE);
     expect(quote.lines.map((line) => [line.serviceId, line.quantity, line.total])).toEqual([
       ['whitening', 2, '24.20'],
       ['check-up', 1, '0.17'],
@@ -126,15 +131,15 @@ describe('quotePackage', () => {
 
   it('accepts times 99', () => {
     // 10.00 x 198 = 1980.00; x 21% = 415.80
-    expect(quotePackage(items.slice(0, 1), 99, 'EUR')).toMatchObject({ subtotal: '1980.00', tax: '415.80', total: '2395.80' });
+    expect(quotePackage(items.slice(0, 1), 99, 'EUR', BASE)).toMatchObject({ subtotal: '1980.00', tax: '415.80', total: '2395.80' });
   });
 
   it('quotes a package with no counted items as zero', () => {
-    expect(quotePackage([], 2, 'EUR')).toEqual({ currency: 'EUR', lines: [], subtotal: '0.00', tax: '0.00', total: '0.00' });
+    expect(quotePackage([], 2, 'EUR', BASE)).toEqual({ currency: 'EUR', priceListId: null, on: '2027-01-04', lines: [], subtotal: '0.00', tax: '0.00', total: '0.00' });
   });
 
   it.each([0, 100, 1.5, -1, Number.NaN])('rejects times %p naming the field', (times) => {
-    const error = badInput(() => quotePackage(items, times, 'EUR'));
+    const error = badInput(() => quotePackage(items, times, 'EUR', BASE));
     expect(error.field).toBe('times');
     expect(error.message).toBe('times must be a whole number from 1 to 99');
   });
@@ -189,6 +194,7 @@ describe('planOdontogram', () => {
     odontogramScope,
     quantity,
     unitPrice: '10.00',
+    priceSource: 'BASE',
     taxRate: '0.00',
   });
   const sites = (plan: ReturnType<typeof planOdontogram>) =>
@@ -197,11 +203,11 @@ describe('planOdontogram', () => {
   it('expands every scope over mixed permanent and deciduous teeth, in item order', () => {
     const plan = planOdontogram(
       [
-        { serviceId: 'seal', odontogramScope: 'TOOTH', quantity: 1, unitPrice: '0.05', taxRate: '10.00' },
-        { serviceId: 'consult', odontogramScope: 'NONE', quantity: 1, unitPrice: '30.00', taxRate: '0.00' },
-        { serviceId: 'whitening', odontogramScope: 'MOUTH', quantity: 1, unitPrice: '50.00', taxRate: '21.00' },
-        { serviceId: 'splint', odontogramScope: 'ARCH', quantity: 1, unitPrice: '120.00', taxRate: '0.00' },
-        { serviceId: 'scaling', odontogramScope: 'QUADRANT', quantity: 2, unitPrice: '25.00', taxRate: '0.00' },
+        { serviceId: 'seal', odontogramScope: 'TOOTH', quantity: 1, unitPrice: '0.05', priceSource: 'BASE', taxRate: '10.00' },
+        { serviceId: 'consult', odontogramScope: 'NONE', quantity: 1, unitPrice: '30.00', priceSource: 'BASE', taxRate: '0.00' },
+        { serviceId: 'whitening', odontogramScope: 'MOUTH', quantity: 1, unitPrice: '50.00', priceSource: 'BASE', taxRate: '21.00' },
+        { serviceId: 'splint', odontogramScope: 'ARCH', quantity: 1, unitPrice: '120.00', priceSource: 'BASE', taxRate: '0.00' },
+        { serviceId: 'scaling', odontogramScope: 'QUADRANT', quantity: 2, unitPrice: '25.00', priceSource: 'BASE', taxRate: '0.00' },
       ],
       [55, 11, 46, 36, 71],
     );
@@ -222,6 +228,7 @@ describe('planOdontogram', () => {
     ]);
     expect(plan.lines[0]).toEqual({
       serviceId: 'seal',
+      priceSource: 'BASE',
       tooth: 11,
       quadrant: null,
       arch: null,

@@ -1,7 +1,18 @@
 import type { DataSource } from 'typeorm';
 import type { RequestTransaction } from '../src/request/request-transaction';
 import type { ClinicSharing, TenantScope } from '../src/tenancy/viewer';
-import { canSee, canSeeItem, originOf, originSql, SqlParams, visibleItemSql, visibleRowSql, type Origin } from '../src/tenancy/visibility';
+import {
+  canSee,
+  canSeeEntry,
+  canSeeItem,
+  originOf,
+  originSql,
+  SqlParams,
+  visibleEntrySql,
+  visibleItemSql,
+  visibleRowSql,
+  type Origin,
+} from '../src/tenancy/visibility';
 import { asTenant, openDataSource } from './support/db';
 import { TestServer } from './support/harness';
 
@@ -32,13 +43,27 @@ interface ItemRecord {
   service_shared: boolean;
 }
 
+interface EntryRecord {
+  id: string;
+  clinic_tenant_id: string | null;
+  list_owner: string;
+  list_shared: boolean;
+  service_owner: string;
+  service_shared: boolean;
+}
+
+const ENTRY_JOINS = `price_list_entries e
+  JOIN price_lists l ON l.organization_id = e.organization_id AND l.id = e.price_list_id
+  JOIN services s ON s.organization_id = e.organization_id AND s.id = e.service_id`;
+
 const ITEM_JOINS = `package_items i
   JOIN packages p ON p.organization_id = i.organization_id AND p.id = i.package_id
   JOIN services s ON s.organization_id = i.organization_id AND s.id = i.service_id`;
 
 /**
  * Writes, inside one request transaction of the organization (application role, RLS on), a
- * service and a package for every (owner, shared), and an item for every (package, service, adder).
+ * service, a package and a price list for every (owner, shared), an item for every (package, service,
+ * adder) and a price-list entry for every (list, service, clinic or none).
  */
 async function insertGrid(dataSource: DataSource, tenantIds: string[]): Promise<void> {
   await asTenant(
@@ -61,6 +86,18 @@ async function insertGrid(dataSource: DataSource, tenantIds: string[]): Promise<
          SELECT $1, p.id, s.id, a.adder, 1
            FROM packages p CROSS JOIN services s CROSS JOIN unnest($2::uuid[]) AS a(adder)
           WHERE p.organization_id = $1 AND s.organization_id = $1`,
+        [scope.organizationId, tenantIds],
+      );
+      await tx.query(
+        `INSERT INTO price_lists (organization_id, owner_tenant_id, name, shared)
+         SELECT $1, o.owner, 'Tarifa ' || o.n || ' ' || f.shared, f.shared FROM ${owners}`,
+        [scope.organizationId, tenantIds],
+      );
+      await tx.query(
+        `INSERT INTO price_list_entries (organization_id, price_list_id, service_id, clinic_tenant_id, price)
+         SELECT $1, l.id, s.id, c.clinic, 1
+           FROM price_lists l CROSS JOIN services s CROSS JOIN (SELECT NULL::uuid AS clinic UNION ALL SELECT unnest($2::uuid[])) c
+          WHERE l.organization_id = $1 AND s.organization_id = $1`,
         [scope.organizationId, tenantIds],
       );
     },
@@ -175,6 +212,24 @@ describe('visibility: the pure rules and their SQL twins agree', () => {
       );
       expect(await selectedIds(tx, scope, ITEM_JOINS, 'i', (params) => visibleItemSql(scope, 'i', 'p', 's', params))).toEqual(seenItems);
       expectPartial(seenItems, items);
+
+      const entries = await tx.query<EntryRecord>(
+        `SELECT e.id, e.clinic_tenant_id, l.owner_tenant_id AS list_owner, l.shared AS list_shared,
+                s.owner_tenant_id AS service_owner, s.shared AS service_shared
+           FROM ${ENTRY_JOINS} WHERE e.organization_id = $1`,
+        [scope.organizationId],
+      );
+      expect(entries).toHaveLength(4 * tenantIds.length ** 2 * (tenantIds.length + 1));
+      const seenEntries = idsWhere(entries, (entry) =>
+        canSeeEntry(
+          scope,
+          { ownerTenantId: entry.list_owner, shared: entry.list_shared },
+          entry.clinic_tenant_id,
+          { ownerTenantId: entry.service_owner, shared: entry.service_shared },
+        ),
+      );
+      expect(await selectedIds(tx, scope, ENTRY_JOINS, 'e', (params) => visibleEntrySql(scope, 'e', 'l', 's', params))).toEqual(seenEntries);
+      expectPartial(seenEntries, entries);
     });
   });
 });

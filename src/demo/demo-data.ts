@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { APP_ROLE, OPEN_TENANCY_REGISTRY } from '../request/request-transaction';
 
-/** A realistic Spanish dental chain for `npm start`: a central, two clinics, services and packages. */
+/** A realistic Spanish dental chain for `npm start`: a central, two clinics, services, packages and price lists. */
 const ORGANIZATION = { name: 'Clínicas Dentales Sonrisa', currency: 'EUR', clinicSharing: 'CENTRAL_ONLY' };
 const CENTRAL = 'Sonrisa Central';
 const MADRID = 'Sonrisa Madrid Centro';
@@ -48,6 +48,43 @@ const PACKAGES: DemoPackage[] = [
 
 /** Items a clinic adds to a central package: "Implante completo" extended by Madrid. */
 const EXTENSIONS: [string, string, string, number][] = [[MADRID, 'Implante completo', 'MAD-SED', 1]];
+
+// [name, kind, partner name, partner tax id, valid from, entries: [code, price, clinic or null][]]
+type DemoPriceList = [string, 'GENERAL' | 'INSURER', string | null, string | null, string | null, [string, string, string | null][]];
+
+/** The central's tarifas: general prices with an override for Madrid, and an insurer's agreed prices. */
+const PRICE_LISTS: DemoPriceList[] = [
+  [
+    'Tarifa general',
+    'GENERAL',
+    null,
+    null,
+    null,
+    [
+      ['DIAG-01', '25.00', null],
+      ['HIG-01', '50.00', null],
+      ['IMP-01', '900.00', null],
+      ['IMP-01', '880.00', MADRID],
+      ['IMP-02', '620.00', null],
+    ],
+  ],
+  [
+    'Mutua Dental Ejemplo',
+    'INSURER',
+    'Mutua Dental Ejemplo',
+    'G12345678',
+    '2026-01-01',
+    [
+      ['DIAG-01', '0.00', null],
+      ['DIAG-02', '0.00', null],
+      ['DIAG-03', '60.00', null],
+      ['HIG-01', '30.00', null],
+      ['IMP-01', '750.00', null],
+      ['IMP-02', '520.00', null],
+      ['EST-01', '250.00', null],
+    ],
+  ],
+];
 
 export interface DemoUsers {
   centralId: string;
@@ -137,5 +174,18 @@ async function seed(client: Client): Promise<void> {
       for (const [code, quantity] of items) await addItem(name, owner, code, quantity);
     }
     for (const [clinic, packageName, code, quantity] of EXTENSIONS) await addItem(packageName, clinic, code, quantity);
+    for (const [name, kind, partnerName, partnerTaxId, validFrom, entries] of PRICE_LISTS) {
+      const result = await client.query<{ id: string }>(
+        `INSERT INTO price_lists (organization_id, owner_tenant_id, name, kind, partner_name, partner_tax_id, valid_from)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+        [organizationId, tenants.get(CENTRAL), name, kind, partnerName, partnerTaxId, validFrom],
+      );
+      for (const [code, price, clinic] of entries) {
+        await client.query(
+          'INSERT INTO price_list_entries (organization_id, price_list_id, service_id, clinic_tenant_id, price) VALUES ($1, $2, $3, $4, $5)',
+          [organizationId, result.rows[0].id, services.get(code), clinic === null ? null : tenants.get(clinic), price],
+        );
+      }
+    }
   });
 }

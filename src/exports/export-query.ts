@@ -12,6 +12,8 @@ const DELIMITER_NAMES = Object.keys(DELIMITERS) as (keyof typeof DELIMITERS)[];
 /** What an export of the packages table was asked for, checked. */
 export interface PackageExportRequest {
   filter: PackageListFilter;
+  /** Total at this price list's prices (today in the organization's time zone); null: base prices. */
+  priceListId: string | null;
   language: ExportLanguage;
   /** CSV only. */
   delimiter: string;
@@ -19,8 +21,8 @@ export interface PackageExportRequest {
 
 /** The parameters each format takes: the filters of `packages`, the language, and the CSV delimiter. */
 export const EXPORT_PARAMETERS = {
-  csv: ['search', 'status', 'origin', 'lang', 'delimiter'],
-  xlsx: ['search', 'status', 'origin', 'lang'],
+  csv: ['search', 'status', 'origin', 'priceList', 'lang', 'delimiter'],
+  xlsx: ['search', 'status', 'origin', 'priceList', 'lang'],
 } as const;
 
 type Query = Record<string, unknown>;
@@ -37,6 +39,16 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
     throw new BadUserInputError(name, `${name} must be one of ${allowed.join(', ')}; got "${value}"`);
   }
   return value as T;
+}
+
+/** `lang=es|en` (default es) and `delimiter=comma|semicolon` (default comma), shared by every export. */
+function languageAndDelimiter(query: Query): { language: ExportLanguage; delimiter: string } {
+  const language = single(query, 'lang');
+  const delimiter = single(query, 'delimiter');
+  return {
+    language: language === undefined ? 'es' : oneOf('lang', language, EXPORT_LANGUAGES),
+    delimiter: DELIMITERS[delimiter === undefined ? 'comma' : oneOf('delimiter', delimiter, DELIMITER_NAMES)],
+  };
 }
 
 /** `origin=OWN,CENTRAL`: Origin values separated by commas. */
@@ -63,11 +75,23 @@ export function parsePackageExportQuery(query: Query, format: keyof typeof EXPOR
     status: status === undefined ? 'ALL' : oneOf<StatusFilter>('status', status, Object.values(StatusFilterEnum)),
     origin: origins(single(query, 'origin')),
   });
-  const language = single(query, 'lang');
-  const delimiter = single(query, 'delimiter');
-  return {
-    filter,
-    language: language === undefined ? 'es' : oneOf('lang', language, EXPORT_LANGUAGES),
-    delimiter: DELIMITERS[delimiter === undefined ? 'comma' : oneOf('delimiter', delimiter, DELIMITER_NAMES)],
-  };
+  return { filter, priceListId: single(query, 'priceList') ?? null, ...languageAndDelimiter(query) };
+}
+
+/** What an export of a price list was asked for, checked. */
+export interface PriceListExportRequest {
+  priceListId: string;
+  language: ExportLanguage;
+  /** CSV only. */
+  delimiter: string;
+}
+
+/** Reads `/exports/price-lists/<id>.<format>`: `lang`, and `delimiter` for CSV; unknown parameters are refused. */
+export function parsePriceListExportQuery(priceListId: string, query: Query, format: keyof typeof EXPORT_PARAMETERS): PriceListExportRequest {
+  const known = format === 'csv' ? ['lang', 'delimiter'] : ['lang'];
+  const unknown = Object.keys(query).find((name) => !known.includes(name));
+  if (unknown !== undefined) {
+    throw new BadUserInputError(unknown, `Unknown parameter "${unknown}"; a price list's ${format} export takes ${known.join(', ')}`);
+  }
+  return { priceListId, ...languageAndDelimiter(query) };
 }

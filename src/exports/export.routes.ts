@@ -1,4 +1,5 @@
-import type { Express, RequestHandler, Response } from 'express';
+import type { Writable } from 'node:stream';
+import type { Express, Request, RequestHandler, Response } from 'express';
 import type { RequestTransaction } from '../request/request-transaction';
 import { DomainError, type ErrorCode } from '../errors';
 import { createRequestContext, type AppDependencies, type RequestContext } from '../request/context';
@@ -8,11 +9,12 @@ import { requireTenant } from '../tenancy/viewer';
 import { isClientGone } from './client-stream';
 import { parsePackageExportQuery, type PackageExportRequest } from './export-query';
 import { PackageLabels } from './package-columns';
-import { exportedPackagePages } from './package-export';
+import { exportedPackagePages, type ExportedPackage } from './package-export';
+import { priceListExport } from './price-list-export';
 import { writePackagesCsv } from './packages-csv';
 import { writePackagesXlsx } from './packages-xlsx';
 
-type Format = 'csv' | 'xlsx';
+export type Format = 'csv' | 'xlsx';
 
 const CONTENT_TYPES: Record<Format, string> = {
   csv: 'text/csv; charset=utf-8',
@@ -30,7 +32,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
 };
 
 /** An error before anything was sent, in the same shape as GraphQL's errors; unknown errors are masked. */
-function answerError(res: Response, error: unknown, log: Logger, requestId: string): void {
+export function answerError(res: Response, error: unknown, log: Logger, requestId: string): void {
   if (error instanceof DomainError) {
     if (error.code === 'UNAUTHENTICATED') res.setHeader('www-authenticate', 'Bearer');
     res.status(HTTP_STATUS[error.code]).json({ errors: [{ message: error.message, extensions: { code: error.code, ...error.extensions() } }] });
@@ -60,19 +62,35 @@ async function withFirstPageRead<T>(pages: AsyncGenerator<T>): Promise<AsyncIter
   })();
 }
 
+/** What one download is, once the viewer is known: its file, extra headers, its pages and how they are written. */
+export interface OpenedExport<T> {
+  fileName: string;
+  headers?: Record<string, string>;
+  pages(): AsyncGenerator<T[]>;
+  write(pages: AsyncIterable<T[]>, out: Writable): Promise<void>;
+  /** What the log line says was exported. */
+  logMessage: string;
+}
+
+/** One kind of export: its query string (checked before the token) and what it opens for a viewer (which may refuse). */
+export interface ExportPlan<P, T> {
+  parse(req: Request): P;
+  open(ctx: RequestContext, request: P): Promise<OpenedExport<T>>;
+}
+
 /**
  * One export: parameters checked, then the request context built exactly as for GraphQL (token,
  * RLS transaction, tenant), then every page streamed as it is read. Once the first byte is out,
  * a failure can only cut the download short: it is logged and the connection closed, never
  * answered with a second set of headers.
  */
-function exportPackages(deps: AppDependencies, format: Format): RequestHandler {
+export function exportRoute<P, T>(deps: AppDependencies, format: Format, plan: ExportPlan<P, T>): RequestHandler {
   return async (req, res) => {
     const { requestId, log } = requestScope.getStore()!;
-    let request: PackageExportRequest;
+    let request: P;
     let ctx: RequestContext;
     try {
-      request = parsePackageExportQuery(req.query as Record<string, unknown>, format);
+      request = plan.parse(req);
       ctx = await createRequestContext(deps, req.header('authorization'), requestId, log);
     } catch (error) {
       return answerError(res, error, log, requestId);
@@ -80,25 +98,25 @@ function exportPackages(deps: AppDependencies, format: Format): RequestHandler {
     try {
       // Platform administrators see no catalogue.
       requireTenant(ctx.viewer);
-      const labels = new PackageLabels(request.language);
+      const opened = await plan.open(ctx, request);
       const sendHeaders = () => {
         res.status(200);
         res.setHeader('content-type', CONTENT_TYPES[format]);
-        res.setHeader('content-disposition', `attachment; filename="${labels.fileName(format)}"`);
+        res.setHeader('content-disposition', `attachment; filename="${opened.fileName}"`);
         res.setHeader('cache-control', 'no-store');
+        for (const [name, value] of Object.entries(opened.headers ?? {})) res.setHeader(name, value);
       };
-      // HEAD answers what a GET would (parameters, token, headers) without reading any package.
+      // HEAD answers what a GET would (parameters, token, headers) without reading any row.
       if (req.method === 'HEAD') {
         await ctx.tx.commit();
         sendHeaders();
         res.end();
         return;
       }
-      const pages = await withFirstPageRead(committedAfterLastPage(exportedPackagePages(ctx, request.filter), ctx.tx));
+      const pages = await withFirstPageRead(committedAfterLastPage(opened.pages(), ctx.tx));
       sendHeaders();
-      if (format === 'csv') await writePackagesCsv(pages, res, labels, request.delimiter);
-      else await writePackagesXlsx(pages, res, labels);
-      log.info({ format, statements: ctx.tx.statementCount }, 'packages exported');
+      await opened.write(pages, res);
+      log.info({ format, statements: ctx.tx.statementCount }, opened.logMessage);
     } catch (error) {
       if (!res.headersSent && !res.destroyed) {
         res.removeHeader('content-disposition');
@@ -114,10 +132,31 @@ function exportPackages(deps: AppDependencies, format: Format): RequestHandler {
   };
 }
 
-/** `GET /exports/packages.csv` and `GET /exports/packages.xlsx`: the Paquetes table, as `packages` filters it. */
+/** The Paquetes table, as `packages` filters it (optionally totalled at a price list's prices). */
+function packagesExport(format: Format): ExportPlan<PackageExportRequest, ExportedPackage> {
+  return {
+    parse: (req) => parsePackageExportQuery(req.query as Record<string, unknown>, format),
+    open: async (ctx, request) => {
+      const labels = new PackageLabels(request.language);
+      return {
+        fileName: labels.fileName(format),
+        pages: () => exportedPackagePages(ctx, request.filter, request.priceListId),
+        write: (pages, out) => (format === 'csv' ? writePackagesCsv(pages, out, labels, request.delimiter) : writePackagesXlsx(pages, out, labels)),
+        logMessage: 'packages exported',
+      };
+    },
+  };
+}
+
+/** `GET /exports/packages.csv|xlsx` (the Paquetes table) and `GET /exports/price-lists/<id>.csv|xlsx` (a price list's entries). */
 export function exportRoutes(deps: AppDependencies): (app: Express) => void {
   return (app) => {
-    app.get('/exports/packages.csv', exportPackages(deps, 'csv'));
-    app.get('/exports/packages.xlsx', exportPackages(deps, 'xlsx'));
+    app.get('/exports/packages.csv', exportRoute(deps, 'csv', packagesExport('csv')));
+    app.get('/exports/packages.xlsx', exportRoute(deps, 'xlsx', packagesExport('xlsx')));
+    const priceLists = { csv: exportRoute(deps, 'csv', priceListExport('csv')), xlsx: exportRoute(deps, 'xlsx', priceListExport('xlsx')) };
+    app.get('/exports/price-lists/:file', (req, res, next) => {
+      const format = /\.(csv|xlsx)$/.exec(String(req.params.file))?.[1] as Format | undefined;
+      return format ? priceLists[format](req, res, next) : next();
+    });
   };
 }

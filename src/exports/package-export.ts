@@ -1,6 +1,8 @@
+import { BadUserInputError, NotFoundError } from '../errors';
 import { packageTotals } from '../catalog/packages/package.operations';
 import { findVisibleItems, listPackages, PACKAGE_SORT_KEYS, type ItemWithService, type PackageListFilter } from '../catalog/packages/package.store';
 import { eachPage } from '../catalog/pagination';
+import { loadPriceBook, pricingDay, usableList } from '../pricing/price-book';
 import type { RequestContext } from '../request/context';
 import type { Totals } from '../pricing/pricing.types';
 import { requireTenant } from '../tenancy/viewer';
@@ -33,14 +35,20 @@ export interface ExportedPackage {
 export async function* exportedPackagePages(
   ctx: RequestContext,
   filter: PackageListFilter,
+  priceListId: string | null = null,
   pageSize: number = EXPORT_PAGE_SIZE,
 ): AsyncGenerator<ExportedPackage[]> {
   const scope = requireTenant(ctx.viewer);
+  const day = pricingDay(ctx, null);
+  // The list is checked before the first page, so that a bad one is answered before anything is sent.
+  if (priceListId !== null) await asExportParameter(() => usableList(ctx, priceListId, day));
   const pages = eachPage(pageSize, 'ASC', (page) => listPackages(ctx.tx, scope, filter, PACKAGE_SORT_KEYS.NAME, page));
   for await (const packages of pages) {
     // Read directly, not through the request's items loader, whose cache would keep every page.
     const itemsOf = new Map<string, ItemWithService[]>(packages.map((pkg) => [pkg.id, []]));
-    for (const entry of await findVisibleItems(ctx.tx, scope, [...itemsOf.keys()])) itemsOf.get(entry.item.packageId)!.push(entry);
+    const items = await findVisibleItems(ctx.tx, scope, [...itemsOf.keys()]);
+    for (const entry of items) itemsOf.get(entry.item.packageId)!.push(entry);
+    const prices = await loadPriceBook(ctx, priceListId, day, items.map(({ service }) => service.id));
     yield await Promise.all(
       packages.map(async (pkg) => {
         const items = itemsOf.get(pkg.id)!;
@@ -51,10 +59,21 @@ export async function* exportedPackagePages(
           ownerName: owner!.name,
           origin: originOf(scope, pkg.ownerTenantId),
           itemCount: items.length,
-          totals: packageTotals(items),
+          totals: packageTotals(items, prices),
           updatedAt: pkg.updatedAt,
         };
       }),
     );
+  }
+}
+
+/** A price list named by the export's `priceList` parameter: its refusals name that parameter. */
+async function asExportParameter<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof NotFoundError) throw new NotFoundError('Price list', 'priceList');
+    if (error instanceof BadUserInputError) throw new BadUserInputError('priceList', error.message);
+    throw error;
   }
 }

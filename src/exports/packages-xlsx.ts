@@ -1,8 +1,7 @@
 import type { Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
-import { drained } from './client-stream';
 import { PACKAGE_COLUMNS, type PackageColumn, type PackageLabels } from './package-columns';
 import type { ExportedPackage } from './package-export';
+import { writeXlsxTable } from './table-writers';
 
 const MONEY_FORMAT = '0.00';
 const DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss';
@@ -27,34 +26,18 @@ const FORMATS: Partial<Record<PackageColumn, string>> = {
   updatedAt: DATE_FORMAT,
 };
 
-/**
- * The packages table as an Excel workbook, written by exceljs's streaming writer: a bold, frozen
- * header row, numbers and money as numeric cells (0.00), the update time as a date cell (UTC).
- * exceljs does not push back on the rows it is given, so the next page is read only once the
- * response has passed on what it holds: a slow client keeps about a page waiting, never the export.
- */
-export async function writePackagesXlsx(pages: AsyncIterable<ExportedPackage[]>, out: Writable, labels: PackageLabels): Promise<void> {
-  // Loaded on the first XLSX export: exceljs alone adds about 27 MB to a server that may never export.
-  const { default: ExcelJS } = await import('exceljs');
-  // Inline strings: shared strings would keep every name in memory until the end.
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-  const sheet = workbook.addWorksheet(labels.sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = PACKAGE_COLUMNS.map((column) => ({
-    key: column,
-    header: labels.header(column),
-    width: WIDTHS[column],
-    style: FORMATS[column] ? { numFmt: FORMATS[column] } : {},
-  }));
-  sheet.getRow(1).font = { bold: true };
+async function* records(pages: AsyncIterable<ExportedPackage[]>, labels: PackageLabels) {
   for await (const page of pages) {
-    for (const row of page) {
+    yield page.map((row) => {
       const cells = labels.cells(row);
       // Money becomes a spreadsheet number; the decimal strings have two places, which a double keeps.
-      sheet.addRow({ ...cells, subtotal: Number(cells.subtotal), tax: Number(cells.tax), total: Number(cells.total) }).commit();
-    }
-    await drained(out);
+      return { ...cells, subtotal: Number(cells.subtotal), tax: Number(cells.tax), total: Number(cells.total) };
+    });
   }
-  sheet.commit();
-  // The writer waits for the response to finish, which never comes if the client leaves now.
-  await Promise.all([workbook.commit(), finished(out)]);
+}
+
+/** The packages table as an Excel workbook: numbers and money as numeric cells (0.00), the update time as a date cell (UTC). */
+export async function writePackagesXlsx(pages: AsyncIterable<ExportedPackage[]>, out: Writable, labels: PackageLabels): Promise<void> {
+  const columns = PACKAGE_COLUMNS.map((column) => ({ key: column, header: labels.header(column), width: WIDTHS[column], numFmt: FORMATS[column] }));
+  await writeXlsxTable(records(pages, labels), out, labels.sheetName, columns);
 }

@@ -10,7 +10,15 @@ import {
   OdontogramPlanResolver,
   PackageQuoteResolver,
   QuoteLineResolver,
+  QuotePriceListResolver,
 } from '../pricing/pricing.resolver';
+import {
+  PriceListConnectionResolver,
+  PriceListEntryConnectionResolver,
+  PriceListEntryResolver,
+  PriceListResolver,
+  ServiceEffectivePriceResolver,
+} from '../pricing/price-list.resolver';
 import { OrganizationResolver, TenantResolver, ViewerResolver } from '../tenancy/tenancy.resolver';
 import { DateTimeScalar } from './scalars';
 
@@ -24,9 +32,15 @@ export const RESOLVERS = [
   PackageItemResolver,
   PackageConnectionResolver,
   PackageQuoteResolver,
+  QuotePriceListResolver,
   OdontogramPlanResolver,
   QuoteLineResolver,
   OdontogramLineResolver,
+  PriceListResolver,
+  PriceListEntryResolver,
+  PriceListConnectionResolver,
+  PriceListEntryConnectionResolver,
+  ServiceEffectivePriceResolver,
   ServiceHistoryResolver,
   PackageHistoryResolver,
   CatalogEventResolver,

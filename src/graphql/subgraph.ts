@@ -5,6 +5,7 @@ import { createResolversMap } from 'type-graphql';
 import { isUuid } from '../auth/token';
 import { findVisiblePackage } from '../catalog/packages/package.operations';
 import { findVisibleService } from '../catalog/services/service.operations';
+import { findVisiblePriceList } from '../pricing/price-list.operations';
 import type { RequestContext } from '../request/context';
 import { createSchema } from './schema';
 
@@ -34,6 +35,7 @@ const ENTITY_REFERENCES: Record<string, ResolveReference> = {
   Service: byId(findVisibleService),
   Package: byId(findVisiblePackage),
   PackageItem: byId((ctx, id) => ctx.loaders.visibleItem.load(id)),
+  PriceList: byId(findVisiblePriceList),
   // Tenants and the organization: the viewer's own organization only (the loaders read nothing else).
   Tenant: byId((ctx, id) => ctx.loaders.tenant.load(id)),
   Organization: byId((ctx, id) => ctx.loaders.organization.load(id)),

@@ -311,7 +311,8 @@ export async function createApp(deps: AppDependencies, options: AppOptions) {
     }
   });
 
-  app.use(express.json({ limit: MAX_BODY }));
+  // Only GraphQL takes JSON bodies; imports read their own (CSV, XLSX) with their own limit.
+  app.use('/graphql', express.json({ limit: MAX_BODY }));
 
   app.all('/graphql', async (req, res, next) => {
     const { requestId } = requestScope.getStore()!;

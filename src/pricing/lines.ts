@@ -1,12 +1,14 @@
 import { formatCents, taxCents, toCents } from './cents';
 import { Money } from './money';
+import type { PriceSource } from './price-source';
 import type { PricedLine, Totals } from './pricing.types';
 
-/** A package item that counts towards totals (its service is active), priced at its service's price and VAT rate. */
+/** A package item that counts towards totals (its service is active), priced at its effective unit price and its service's VAT rate. */
 export interface CountedItem {
   serviceId: string;
   quantity: number;
   unitPrice: string;
+  priceSource: PriceSource;
   taxRate: string;
 }
 

@@ -91,6 +91,7 @@ export function planOdontogram(items: readonly ChartedItem[], teeth: readonly nu
   const lines: OdontogramLine[] = items.flatMap((item) =>
     sitesOf(item.odontogramScope, chartedTeeth).map((site) => ({
       serviceId: item.serviceId,
+      priceSource: item.priceSource,
       ...site,
       ...priceLine(item.unitPrice, item.taxRate, item.quantity),
     })),

@@ -5,6 +5,9 @@ import { Service } from '../catalog/services/service.types';
 import { BadUserInputError, NotFoundError } from '../errors';
 import type { RequestContext } from '../request/context';
 import { requireTenant } from '../tenancy/viewer';
+import { DateScalar } from '../graphql/scalars';
+import { loadPriceBook } from './price-book';
+import { PriceList } from './price-list.types';
 import { planOdontogram } from './odontogram';
 import { OdontogramLine, OdontogramPlan, Quote, QuoteLine } from './pricing.types';
 import { quotePackage } from './quote';
@@ -14,15 +17,27 @@ import { quotePackage } from './quote';
 export class PackageQuoteResolver {
   @FieldResolver(() => Quote, {
     description:
-      "Budget lines for `times` units of the package (budgeting module): one line per item the viewer sees whose service is active, in item order, with quantity = the item's quantity x `times`, at base prices. An inactive package is priced too. BAD_USER_INPUT on `times`.",
+      "Budget lines for `times` units of the package (budgeting module): one line per item the viewer sees whose service is active, in item order, with quantity = the item's quantity x `times`. An inactive package is priced too. BAD_USER_INPUT on `times`. Unit prices are the price list's effective prices on `on` (default today in the organization's time zone) when `priceListId` is given, else base prices: NOT_FOUND on `priceListId` for a list the viewer does not see, BAD_USER_INPUT on it when the list is not usable that day.",
   })
   async quote(
     @Root() pkg: Package,
     @Ctx() ctx: RequestContext,
     @Arg('times', () => Int, { nullable: true, defaultValue: 1, description: 'How many times the package is applied, 1-99.' }) times?: number | null,
+    @Arg('priceListId', () => ID, { nullable: true, description: 'A price list the viewer sees, usable on `on`.' }) priceListId?: string | null,
+    @Arg('on', () => DateScalar, { nullable: true, description: "The price date; default today in the organization's time zone." }) on?: string | null,
   ): Promise<Quote> {
     const scope = requireTenant(ctx.viewer);
-    return quotePackage(countedItems(await visibleItems(ctx, pkg)), times ?? 1, scope.currency);
+    const items = await visibleItems(ctx, pkg);
+    const prices = await loadPriceBook(ctx, priceListId, on, items.map(({ service }) => service.id));
+    return quotePackage(countedItems(items, prices), times ?? 1, scope.currency, prices);
+  }
+}
+
+@Resolver(() => Quote)
+export class QuotePriceListResolver {
+  @FieldResolver(() => PriceList, { nullable: true, description: 'The price list used, if any.' })
+  priceList(@Root() quote: Quote, @Ctx() ctx: RequestContext): Promise<PriceList | null> | null {
+    return quote.priceListId === null ? null : ctx.loaders.priceList.load(quote.priceListId);
   }
 }
 
@@ -37,11 +52,16 @@ export class OdontogramPlanResolver {
     @Arg('packageId', () => ID, { description: 'An active package the viewer sees.' }) packageId: string,
     @Arg('teeth', () => [Int], { description: 'The selected teeth, FDI numbers in any order, at most 52.' }) teeth: number[],
     @Ctx() ctx: RequestContext,
+    @Arg('priceListId', () => ID, { nullable: true, description: 'Price the lines at this list\'s prices (NOT_FOUND / BAD_USER_INPUT on priceListId as for quotes).' })
+    priceListId?: string | null,
+    @Arg('on', () => DateScalar, { nullable: true, description: "The price date; default today in the organization's time zone." }) on?: string | null,
   ): Promise<OdontogramPlan> {
     const pkg = await findVisiblePackage(ctx, packageId);
     if (!pkg) throw new NotFoundError('Package', 'packageId');
     if (!pkg.active) throw new BadUserInputError('packageId', `The package "${pkg.name}" is deactivated and cannot be charted`);
-    return { packageId: pkg.id, ...planOdontogram(countedItems(await visibleItems(ctx, pkg)), teeth) };
+    const items = await visibleItems(ctx, pkg);
+    const prices = await loadPriceBook(ctx, priceListId, on, items.map(({ service }) => service.id));
+    return { packageId: pkg.id, ...planOdontogram(countedItems(items, prices), teeth) };
   }
 
   @FieldResolver(() => Package, { description: 'The package applied.' })

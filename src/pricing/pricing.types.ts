@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { DecimalScalar } from '../graphql/scalars';
+import { DateScalar, DecimalScalar } from '../graphql/scalars';
+import { PriceSourceEnum, type PriceSource } from './price-source';
 
 /** Amounts are "0.00" strings computed with Money; the Decimal scalar serialises them. */
 
@@ -59,8 +60,11 @@ export class QuoteLine implements PricedLine {
   @Field(() => Int, { description: 'Units of the service on this line.' })
   quantity: number;
 
-  @Field(() => DecimalScalar, { description: "The service's base price for one unit, before tax." })
+  @Field(() => DecimalScalar, { description: "The price of one unit before tax: the price list's effective price when a list is given, else the service's base price." })
   unitPrice: string;
+
+  @Field(() => PriceSourceEnum, { description: 'Where the unit price comes from: the price list (LIST, LIST_CLINIC) or the base price (BASE).' })
+  priceSource: PriceSource;
 
   @Field(() => DecimalScalar, { description: "The service's VAT percentage, 0.00-100.00." })
   taxRate: string;
@@ -79,6 +83,12 @@ export class QuoteLine implements PricedLine {
 export class Quote {
   @Field({ description: "The organization's ISO-4217 currency, in which every amount is." })
   currency: string;
+
+  /** The price list used, resolved to a PriceList by the price lists' field resolver; null: base prices. */
+  priceListId: string | null;
+
+  @Field(() => DateScalar, { description: 'The date that decided which price list is usable (prices are the current ones).' })
+  on: string;
 
   @Field(() => [QuoteLine], { description: 'The lines, in the order of the package\'s items.' })
   lines: QuoteLine[];

@@ -3,6 +3,9 @@ import { findPackages, findVisibleItems, findVisibleItemsById, type ItemWithServ
 import type { Package, PackageItem } from '../catalog/packages/package.types';
 import { findServices } from '../catalog/services/service.store';
 import type { Service } from '../catalog/services/service.types';
+import { PriceListEntryRepository } from '../pricing/price-list-entry.repository';
+import { PriceListRepository } from '../pricing/price-list.repository';
+import type { PriceList, PriceListEntry } from '../pricing/price-list.types';
 import type { RequestTransaction } from './request-transaction';
 import { findOrganization, listTenants } from '../tenancy/tenancy.store';
 import type { Organization, Tenant } from '../tenancy/tenancy.types';
@@ -53,6 +56,25 @@ export function createLoaders(tx: RequestTransaction, viewer: Viewer) {
       null,
     ),
     package: inScope<string, Package | null>(scope, (s, ids) => findPackages(tx, s, ids), null),
+    /** Price lists the viewer sees (null for the others). */
+    priceList: inScope<string, PriceList | null>(scope, (s, ids) => new PriceListRepository(tx, s).findVisible(ids), null),
+    /**
+     * The entries that may price a service for the viewer under a list (its own override, the
+     * entry for every clinic): every pricing of a request asks here, one statement per list.
+     */
+    priceEntries: new DataLoader<{ priceListId: string; serviceId: string }, PriceListEntry[], string>(
+      async (keys) => {
+        if (!scope) return keys.map(() => []);
+        const repository = new PriceListEntryRepository(tx, scope);
+        const byKey = new Map<string, PriceListEntry[]>(keys.map((key) => [`${key.priceListId}/${key.serviceId}`, []]));
+        for (const listId of new Set(keys.map((key) => key.priceListId))) {
+          const serviceIds = keys.filter((key) => key.priceListId === listId).map((key) => key.serviceId);
+          for (const entry of await repository.forPricing([listId], serviceIds)) byKey.get(`${listId}/${entry.serviceId}`)?.push(entry);
+        }
+        return keys.map((key) => byKey.get(`${key.priceListId}/${key.serviceId}`)!);
+      },
+      { cacheKeyFn: (key) => `${key.priceListId}/${key.serviceId}` },
+    ),
     /** Per package id: the items the viewer sees, oldest first, each with its service. */
     visibleItems: inScope<string, ItemWithService[]>(
       scope,
@@ -97,6 +119,17 @@ export function createLoaders(tx: RequestTransaction, viewer: Viewer) {
     /** The service, at once when this request already read it, else loaded. */
     serviceOf(id: string): Service | null | Promise<Service | null> {
       return known.services.get(id) ?? loaders.service.load(id);
+    },
+    /** Every tenant of the viewer's organization (one statement, shared with `tenant`). */
+    async organizationTenants(): Promise<Tenant[]> {
+      if (!scope) return [];
+      await loaders.tenant.load(scope.tenantId);
+      return [...known.tenants.values()];
+    },
+    /** A service this request read with other rows (entries): later fields answer at once. */
+    primeService(service: Service): void {
+      known.services.set(service.id, service);
+      loaders.service.prime(service.id, service);
     },
     /** After a write: later reads in the same request must see it. */
     clearAll(): void {

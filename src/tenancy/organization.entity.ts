@@ -13,6 +13,7 @@ export const OrganizationEntity = new EntitySchema<OrganizationRow>({
     id: generatedId,
     name: { type: 'text' },
     currency: { type: 'text', default: 'EUR' },
+    timeZone: { type: 'text', name: 'time_zone', default: 'Europe/Madrid' },
     clinicSharing: { type: 'text', name: 'clinic_sharing', default: 'CENTRAL_ONLY' },
     version: { type: 'integer', default: 1 },
     createdAt,

@@ -5,7 +5,7 @@ import { conflictWhenTaken } from '../db/errors';
 import { recordClinicSharingChange } from '../changes/catalog-event.recorder';
 import { Atomic } from '../graphql/atomic';
 import type { RequestContext } from '../request/context';
-import { currencyCode, requiredName } from '../validation';
+import { currencyCode, ianaTimeZone, requiredName } from '../validation';
 import { canChangeClinicSharing } from './permissions';
 import {
   findOrganization,
@@ -77,6 +77,7 @@ export class OrganizationResolver {
     requirePlatformAdmin(ctx.viewer);
     const name = requiredName('name', input.name);
     const currency = currencyCode('currency', input.currency);
+    const timeZone = ianaTimeZone('timeZone', input.timeZone);
     const centralName =
       input.centralName === null || input.centralName === undefined ? null : requiredName('centralName', input.centralName);
     if (input.clinicNames.length === 0) {
@@ -87,7 +88,7 @@ export class OrganizationResolver {
     if (centralName === null && clinicNames.length > 1) {
       throw new BadUserInputError('centralName', 'An organization with several clinics needs a central (centralName)');
     }
-    const organization = await insertOrganization(ctx.tx, { name, currency, clinicSharing: input.clinicSharing });
+    const organization = await insertOrganization(ctx.tx, { name, currency, timeZone, clinicSharing: input.clinicSharing });
     await uniqueTenantName(async () => {
       if (centralName !== null) await insertTenant(ctx.tx, organization.id, centralName, 'CENTRAL');
       for (const clinic of clinicNames) await insertTenant(ctx.tx, organization.id, clinic, 'CLINIC');

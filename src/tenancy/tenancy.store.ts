@@ -13,13 +13,20 @@ interface OrganizationRow {
   id: string;
   name: string;
   currency: string;
+  time_zone: string;
   clinic_sharing: ClinicSharing;
 }
 
 /** Instances of the GraphQL classes, which type-graphql passes to field resolvers without copying them. */
 const toTenant = (row: TenantRow): Tenant => Object.assign(new Tenant(), { id: row.id, organizationId: row.organization_id, name: row.name, kind: row.kind });
 const toOrganization = (row: OrganizationRow): Organization =>
-  Object.assign(new Organization(), { id: row.id, name: row.name, currency: row.currency, clinicSharing: row.clinic_sharing });
+  Object.assign(new Organization(), {
+    id: row.id,
+    name: row.name,
+    currency: row.currency,
+    timeZone: row.time_zone,
+    clinicSharing: row.clinic_sharing,
+  });
 
 /**
  * Resolves the tenant a token names and narrows the transaction to its organization, in one
@@ -34,10 +41,11 @@ export async function enterTenant(tx: RequestTransaction, tenantId: string): Pro
     kind: TenantKind;
     organization_id: string;
     currency: string;
+    time_zone: string;
     clinic_sharing: ClinicSharing;
     central_id: string | null;
   }>(
-    `SELECT e.tenant_id AS id, e.tenant_name AS name, e.tenant_kind AS kind, e.organization_id, e.currency, e.clinic_sharing, e.central_id,
+    `SELECT e.tenant_id AS id, e.tenant_name AS name, e.tenant_kind AS kind, e.organization_id, e.currency, e.time_zone, e.clinic_sharing, e.central_id,
             set_config('app.organization_id', e.organization_id::text, true)
        FROM enter_tenant($1) e`,
     [tenantId],
@@ -51,11 +59,12 @@ export async function enterTenant(tx: RequestTransaction, tenantId: string): Pro
     centralTenantId: row.central_id,
     clinicSharing: row.clinic_sharing,
     currency: row.currency,
+    timeZone: row.time_zone,
   };
 }
 
 export async function findOrganization(tx: RequestTransaction, organizationId: string): Promise<Organization | null> {
-  const [row] = await tx.query<OrganizationRow>('SELECT id, name, currency, clinic_sharing FROM organizations WHERE id = $1', [
+  const [row] = await tx.query<OrganizationRow>('SELECT id, name, currency, time_zone, clinic_sharing FROM organizations WHERE id = $1', [
     organizationId,
   ]);
   return row ? toOrganization(row) : null;
@@ -73,12 +82,12 @@ export async function listTenants(tx: RequestTransaction, organizationId: string
 
 export async function insertOrganization(
   tx: RequestTransaction,
-  input: { name: string; currency: string; clinicSharing: ClinicSharing },
+  input: { name: string; currency: string; timeZone: string; clinicSharing: ClinicSharing },
 ): Promise<Organization> {
   const [row] = await tx.query<OrganizationRow>(
-    `INSERT INTO organizations (name, currency, clinic_sharing) VALUES ($1, $2, $3)
-     RETURNING id, name, currency, clinic_sharing`,
-    [input.name, input.currency, input.clinicSharing],
+    `INSERT INTO organizations (name, currency, time_zone, clinic_sharing) VALUES ($1, $2, $3, $4)
+     RETURNING id, name, currency, time_zone, clinic_sharing`,
+    [input.name, input.currency, input.timeZone, input.clinicSharing],
   );
   return toOrganization(row);
 }
@@ -99,7 +108,7 @@ export async function updateClinicSharing(
 ): Promise<{ organization: Organization; version: number } | null> {
   const [row] = await tx.query<OrganizationRow & { version: number }>(
     `UPDATE organizations SET clinic_sharing = $2, version = version + 1, updated_at = now() WHERE id = $1 AND clinic_sharing <> $2
-     RETURNING id, name, currency, clinic_sharing, version`,
+     RETURNING id, name, currency, time_zone, clinic_sharing, version`,
     [organizationId, mode],
   );
   return row ? { organization: toOrganization(row), version: row.version } : null;

@@ -68,6 +68,9 @@ export class Organization {
   @Field({ description: 'ISO-4217 code; every price of the organization is in it.' })
   currency: string;
 
+  @Field({ description: 'IANA time zone, e.g. "Europe/Madrid": what "today" means for price lists and quotes.' })
+  timeZone: string;
+
   @Field(() => ClinicSharingEnum, { description: 'Whether clinics see what other clinics share; set by the central\'s administrators (updateClinicSharing).' })
   clinicSharing: ClinicSharing;
 }
@@ -91,6 +94,12 @@ export class ProvisionOrganizationInput {
 
   @Field({ defaultValue: 'EUR', description: 'ISO-4217 code, three capital letters (BAD_USER_INPUT on `currency`).' })
   currency: string;
+
+  @Field({
+    defaultValue: 'Europe/Madrid',
+    description: 'IANA time zone ("Europe/Madrid", "America/Bogota"): what "today" means for price lists and quotes. An unknown zone is BAD_USER_INPUT on `timeZone`.',
+  })
+  timeZone: string;
 
   @Field(() => ClinicSharingEnum, { defaultValue: 'CENTRAL_ONLY', description: 'How the clinics see each other\'s catalogue.' })
   clinicSharing: ClinicSharing;

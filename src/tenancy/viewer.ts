@@ -14,6 +14,8 @@ export interface TenantScope {
   centralTenantId: string | null;
   clinicSharing: ClinicSharing;
   currency: string;
+  /** IANA zone: what "today" means for price lists and quotes. */
+  timeZone: string;
 }
 
 /** Who is asking: from a verified token, with the tenant read from the database. */

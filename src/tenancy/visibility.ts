@@ -117,3 +117,22 @@ export function originSql(scope: TenantScope, alias: string, origins: Origin[], 
   });
   return parts.length === 0 ? 'false' : `(${parts.join(' OR ')})`;
 }
+
+/**
+ * A price-list entry of a list the viewer sees: its service is seen now, and it is the price for
+ * every clinic, the viewer's own override, or the viewer owns the list (and sees every override).
+ */
+export function canSeeEntry(scope: TenantScope, list: OwnedRow, clinicTenantId: string | null, service: OwnedRow): boolean {
+  return (
+    canSee(scope, list) &&
+    canSee(scope, service) &&
+    (clinicTenantId === null || clinicTenantId === scope.tenantId || list.ownerTenantId === scope.tenantId)
+  );
+}
+
+/** SQL twin of `canSeeEntry` for entries `entry` of lists `list` with services `service`. */
+export function visibleEntrySql(scope: TenantScope, entry: string, list: string, service: string, params: SqlParams): string {
+  const viewer = params.add(scope.tenantId);
+  const clinic = `(${entry}.clinic_tenant_id IS NULL OR ${entry}.clinic_tenant_id = ${viewer} OR ${list}.owner_tenant_id = ${viewer})`;
+  return `(${visibleRowSql(scope, list, params)} AND ${visibleRowSql(scope, service, params)} AND ${clinic})`;
+}

@@ -100,7 +100,9 @@ export class TestServer {
   }
 
   /** A chain with a central and clinics (names made unique), plus ADMIN and STAFF tokens for each tenant. */
-  async provisionChain(options: { clinics?: number; clinicSharing?: 'CENTRAL_ONLY' | 'BETWEEN_CLINICS'; central?: boolean; currency?: string } = {}) {
+  async provisionChain(
+    options: { clinics?: number; clinicSharing?: 'CENTRAL_ONLY' | 'BETWEEN_CLINICS'; central?: boolean; currency?: string; timeZone?: string } = {},
+  ) {
     const suffix = randomUUID().slice(0, 8);
     const clinicNames = Array.from({ length: options.clinics ?? 2 }, (_, index) => `Clínica ${index + 1} ${suffix}`);
     const data = await this.ok(
@@ -111,6 +113,7 @@ export class TestServer {
         input: {
           name: `Cadena ${suffix}`,
           currency: options.currency ?? 'EUR',
+          ...(options.timeZone ? { timeZone: options.timeZone } : {}),
           clinicSharing: options.clinicSharing ?? 'CENTRAL_ONLY',
           centralName: options.central === false ? null : `Central ${suffix}`,
           clinicNames,

@@ -4,6 +4,7 @@ import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from 
 import type { RequestContext } from '../../request/context';
 import { priceLine, sumLines } from '../../pricing/lines';
 import type { ChartedItem } from '../../pricing/odontogram';
+import type { PriceBook } from '../../pricing/price-source';
 import type { Totals } from '../../pricing/pricing.types';
 import { canAddItems, canChangeItem, canChangeRow } from '../../tenancy/permissions';
 import { requireTenant, requireTenantAdmin, type TenantScope, type Viewer } from '../../tenancy/viewer';
@@ -31,22 +32,26 @@ export function visibleItems(ctx: RequestContext, pkg: Package): Promise<store.I
   return ctx.loaders.visibleItems.load(pkg.id);
 }
 
-/** Items that count towards totals, quotes and plans: those whose service is active. */
-export function countedItems(items: store.ItemWithService[]): ChartedItem[] {
+/** Items that count towards totals, quotes and plans (those whose service is active), at the book's unit prices. */
+export function countedItems(items: store.ItemWithService[], prices: PriceBook): ChartedItem[] {
   return items
     .filter(({ service }) => service.active)
-    .map(({ item, service }) => ({
-      serviceId: service.id,
-      quantity: item.quantity,
-      unitPrice: service.price,
-      taxRate: service.taxRate,
-      odontogramScope: service.odontogramScope,
-    }));
+    .map(({ item, service }) => {
+      const unit = prices.unitPrice(service);
+      return {
+        serviceId: service.id,
+        quantity: item.quantity,
+        unitPrice: unit.amount,
+        priceSource: unit.source,
+        taxRate: service.taxRate,
+        odontogramScope: service.odontogramScope,
+      };
+    });
 }
 
 /** A package's totals over the items the viewer sees: its counted items priced line by line, then summed. */
-export function packageTotals(items: store.ItemWithService[]): Totals {
-  return sumLines(countedItems(items).map((item) => priceLine(item.unitPrice, item.taxRate, item.quantity)));
+export function packageTotals(items: store.ItemWithService[], prices: PriceBook): Totals {
+  return sumLines(countedItems(items, prices).map((item) => priceLine(item.unitPrice, item.taxRate, item.quantity)));
 }
 
 /** The package to change, locked; unseen is NOT_FOUND, seen but not permitted is FORBIDDEN. */

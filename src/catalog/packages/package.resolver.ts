@@ -3,7 +3,9 @@ import { Atomic } from '../../graphql/atomic';
 import type { RequestContext } from '../../request/context';
 import { whenReady } from '../../request/loaders';
 import { priceLine, sumLines } from '../../pricing/lines';
+import { loadPriceBook } from '../../pricing/price-book';
 import { Totals } from '../../pricing/pricing.types';
+import { DateScalar } from '../../graphql/scalars';
 import { canAddItems, canChangeItem, canChangeRow } from '../../tenancy/permissions';
 import { OriginEnum, Tenant } from '../../tenancy/tenancy.types';
 import { requireTenant } from '../../tenancy/viewer';
@@ -103,10 +105,17 @@ export class PackageResolver {
 
   @FieldResolver(() => Totals, {
     description:
-      "Over the items the viewer may see whose service is active: each item's line at its service's base price, tax rounded per line, then summed.",
+      "Over the items the viewer may see whose service is active: each item's line at its unit price, tax rounded per line, then summed. Unit prices are the price list's effective prices on `on` (default today in the organization's time zone) when `priceListId` is given, else base prices: NOT_FOUND on `priceListId` for a list the viewer does not see, BAD_USER_INPUT on it when the list is not usable that day.",
   })
-  async totals(@Root() pkg: Package, @Ctx() ctx: RequestContext): Promise<Totals> {
-    return operations.packageTotals(await operations.visibleItems(ctx, pkg));
+  async totals(
+    @Root() pkg: Package,
+    @Ctx() ctx: RequestContext,
+    @Arg('priceListId', () => ID, { nullable: true, description: 'A price list the viewer sees, usable on `on`.' }) priceListId?: string | null,
+    @Arg('on', () => DateScalar, { nullable: true, description: "The price date; default today in the organization's time zone." }) on?: string | null,
+  ): Promise<Totals> {
+    const items = await operations.visibleItems(ctx, pkg);
+    const prices = await loadPriceBook(ctx, priceListId, on, items.map(({ service }) => service.id));
+    return operations.packageTotals(items, prices);
   }
 
   @FieldResolver(() => Boolean, { description: "Rename, describe, share: owner's administrators only." })
@@ -235,10 +244,24 @@ export class PackageItemResolver {
   }
 
   @FieldResolver(() => Totals, {
-    description: "The item's own line: its service's base price x quantity, tax rounded half-up to the cent; given even when the service is deactivated.",
+    description:
+      "The item's own line: its unit price x quantity, tax rounded half-up to the cent; given even when the service is deactivated. The unit price is the price list's effective price on `on` (default today) when `priceListId` is given, else the base price.",
   })
-  totals(@Root() item: PackageItem, @Ctx() ctx: RequestContext): Totals | Promise<Totals> {
-    return whenReady(ctx.loaders.serviceOf(item.serviceId), (service) => sumLines([priceLine(service!.price, service!.taxRate, item.quantity)]));
+  totals(
+    @Root() item: PackageItem,
+    @Ctx() ctx: RequestContext,
+    @Arg('priceListId', () => ID, { nullable: true, description: 'A price list the viewer sees, usable on `on` (NOT_FOUND / BAD_USER_INPUT on `priceListId`).' })
+    priceListId?: string | null,
+    @Arg('on', () => DateScalar, { nullable: true, description: "The price date; default today in the organization's time zone." }) on?: string | null,
+  ): Totals | Promise<Totals> {
+    // Base prices answer at once (a page holds thousands of items); a list is loaded for the whole page at once.
+    if (priceListId == null) {
+      return whenReady(ctx.loaders.serviceOf(item.serviceId), (service) => sumLines([priceLine(service!.price, service!.taxRate, item.quantity)]));
+    }
+    return (async () => {
+      const [service, prices] = await Promise.all([ctx.loaders.serviceOf(item.serviceId), loadPriceBook(ctx, priceListId, on, [item.serviceId])]);
+      return sumLines([priceLine(prices.unitPrice(service!).amount, service!.taxRate, item.quantity)]);
+    })();
   }
 }
 

@@ -202,3 +202,20 @@ export async function lockService(tx: RequestTransaction, scope: TenantScope, id
   );
   return row ? toService(row) : null;
 }
+
+/**
+ * The services the viewer sees whose code is one of `codes`, compared as the lists sort them
+ * (case and accents ignored): several may share a code when they belong to different owners.
+ */
+export async function findVisibleServicesByCode(tx: RequestTransaction, scope: TenantScope, codes: readonly string[]): Promise<Service[]> {
+  if (codes.length === 0) return [];
+  const params = new SqlParams();
+  const rows = await tx.query(
+    `SELECT ${serviceColumns('s')} FROM services s
+      WHERE s.organization_id = ${params.add(scope.organizationId)} AND s.code IS NOT NULL
+        AND (coalesce(s.code, '') COLLATE catalog_order) = ANY(${params.add(codes)}::text[])
+        AND ${visibleRowSql(scope, 's', params)}`,
+    params.values,
+  );
+  return rows.map((row) => toService(row));
+}
