@@ -157,6 +157,54 @@ describe('what each change records', () => {
   });
 });
 
+describe('price lists', () => {
+  it('record list changes and one PRICE_LIST_ENTRIES_CHANGED per call, entries filtered per viewer; nothing for a call that changes nothing', async () => {
+    const chain = await server.provisionChain({ clinics: 2 });
+    const central = chain.central!.admin;
+    const [clinicA, clinicB] = chain.clinics;
+    const service = await createService(server, central, { price: '10.00' });
+    const list = (await server.ok('mutation { createPriceList(input: { name: "General" }) { id version } }', {}, central)).createPriceList;
+    await server.ok('mutation($id: ID!) { updatePriceList(id: $id, input: { name: "General 2027" }) { version } }', { id: list.id }, central);
+    const SET = 'mutation($id: ID!, $entries: [PriceListEntryInput!]!) { setPriceListEntries(priceListId: $id, entries: $entries) { version } }';
+    const entries = [
+      { serviceId: service.id, price: '9.5' },
+      { serviceId: service.id, clinicId: clinicA.id, price: '8.00' },
+    ];
+    await server.ok(SET, { id: list.id, entries }, central);
+    const again = await server.ok(SET, { id: list.id, entries }, central);
+    await server.ok(SET, { id: list.id, entries: [{ serviceId: service.id, clinicId: clinicB.id, price: '7.00' }] }, central);
+    await server.ok('mutation($id: ID!, $keys: [PriceListEntryKey!]!) { removePriceListEntries(priceListId: $id, keys: $keys) { version } }', { id: list.id, keys: [{ serviceId: service.id }] }, central);
+    expect(again.setPriceListEntries.version).toBe(3);
+
+    const owner = await recorded(central, [list.id]);
+    expect(summary(owner)).toEqual([
+      expect.objectContaining({ type: 'PRICE_LIST_CREATED' }),
+      { type: 'PRICE_LIST_UPDATED', entityId: list.id, changes: [{ field: 'name', before: '"General"', after: '"General 2027"' }] },
+      {
+        type: 'PRICE_LIST_ENTRIES_CHANGED',
+        entityId: list.id,
+        changes: [
+          { field: `price:${service.id}`, before: null, after: '"9.50"' },
+          { field: `price:${service.id}:${clinicA.id}`, before: null, after: '"8.00"' },
+        ],
+      },
+      { type: 'PRICE_LIST_ENTRIES_CHANGED', entityId: list.id, changes: [{ field: `price:${service.id}:${clinicB.id}`, before: null, after: '"7.00"' }] },
+      { type: 'PRICE_LIST_ENTRIES_CHANGED', entityId: list.id, changes: [{ field: `price:${service.id}`, before: '"9.50"', after: null }] },
+    ]);
+    expect(owner.map((event) => event.version)).toEqual([1, 2, 3, 4, 5]);
+    // Clinic A sees the entries for every clinic and its own override, not clinic B's: that event is hidden.
+    const seenByA = await recorded(clinicA.staff, [list.id]);
+    expect(seenByA.map((event) => event.changes.map((change: any) => change.field))).toEqual([
+      expect.any(Array),
+      ['name'],
+      [`price:${service.id}`, `price:${service.id}:${clinicA.id}`],
+      [`price:${service.id}`],
+    ]);
+    const listHistory = (await server.ok('query($id: ID!) { priceList(id: $id) { history { nodes { type } } } }', { id: list.id }, clinicA.staff)).priceList.history;
+    expect(listHistory.nodes.map((event: any) => event.type)).toEqual(['PRICE_LIST_ENTRIES_CHANGED', 'PRICE_LIST_ENTRIES_CHANGED', 'PRICE_LIST_UPDATED', 'PRICE_LIST_CREATED']);
+  });
+});
+
 describe('calls that change nothing, fail or are refused record nothing', () => {
   it('an update to the values already stored (normalised) keeps the version and records nothing', async () => {
     const chain = await server.provisionChain({ clinics: 1 });

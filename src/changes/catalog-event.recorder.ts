@@ -1,5 +1,6 @@
 import type { Package, PackageItem } from '../catalog/packages/package.types';
 import type { Service } from '../catalog/services/service.types';
+import type { PriceList } from '../pricing/price-list.types';
 import type { RequestContext } from '../request/context';
 import type { Organization } from '../tenancy/tenancy.types';
 import { requireTenant, type ClinicSharing } from '../tenancy/viewer';
@@ -35,6 +36,17 @@ const packageSnapshot = (pkg: Package): Snapshot => ({
   shared: pkg.shared,
 });
 
+const priceListSnapshot = (list: PriceList): Snapshot => ({
+  name: list.name,
+  kind: list.kind,
+  partnerName: list.partnerName,
+  partnerTaxId: list.partnerTaxId,
+  validFrom: list.validFrom,
+  validUntil: list.validUntil,
+  active: list.active,
+  shared: list.shared,
+});
+
 const json = (value: string | number | boolean | null | undefined): string | null =>
   value === null || value === undefined ? null : JSON.stringify(value);
 
@@ -67,7 +79,7 @@ function repository(ctx: RequestContext): CatalogEventRepository {
 
 /** CREATED, DEACTIVATED / REACTIVATED (exactly `active`) or UPDATED, from the row before and after. */
 function rowEvent<T extends OwnedRow & { id: string; active: boolean; version: number }>(
-  prefix: 'SERVICE' | 'PACKAGE',
+  prefix: 'SERVICE' | 'PACKAGE' | 'PRICE_LIST',
   before: T | null,
   after: T,
   snapshot: (row: T) => Snapshot,
@@ -108,6 +120,48 @@ export async function recordServiceChange(ctx: RequestContext, before: Service |
 export async function recordPackageChange(ctx: RequestContext, before: Package | null, after: Package): Promise<void> {
   const event = rowEvent('PACKAGE', before, after, packageSnapshot);
   if (event) await repository(ctx).append(ctx.viewer.userId, [event]);
+}
+
+export async function recordPriceListChange(ctx: RequestContext, before: PriceList | null, after: PriceList): Promise<void> {
+  const event = rowEvent('PRICE_LIST', before, after, priceListSnapshot);
+  if (event) await repository(ctx).append(ctx.viewer.userId, [event]);
+}
+
+/** One entry's price before (null: created) and after (null: removed), with its service as visibility needs it. */
+export interface EntryChange {
+  serviceId: string;
+  clinicId: string | null;
+  before: string | null;
+  after: string | null;
+  service: OwnedRow;
+}
+
+/** One PRICE_LIST_ENTRIES_CHANGED for a call (or an import): one change per entry that changed, field `price:<serviceId>[:<clinicId>]`. */
+export async function recordPriceListEntries(ctx: RequestContext, list: PriceList, entries: EntryChange[]): Promise<void> {
+  const changed = entries.filter((entry) => entry.before !== entry.after);
+  if (changed.length === 0) return;
+  await repository(ctx).append(ctx.viewer.userId, [
+    {
+      ...NO_SIGHT,
+      type: 'PRICE_LIST_ENTRIES_CHANGED',
+      entityType: 'PRICE_LIST',
+      entityId: list.id,
+      packageId: null,
+      serviceId: null,
+      version: list.version,
+      changes: changed.map((entry) =>
+        Object.assign(new FieldChange(), {
+          field: entry.clinicId ? `price:${entry.serviceId}:${entry.clinicId}` : `price:${entry.serviceId}`,
+          before: json(entry.before),
+          after: json(entry.after),
+        }),
+      ),
+      ownerTenantId: list.ownerTenantId,
+      sharedBefore: list.shared,
+      sharedAfter: list.shared,
+      entrySights: changed.map((entry) => ({ serviceOwnerTenantId: entry.service.ownerTenantId, serviceShared: entry.service.shared, clinicId: entry.clinicId })),
+    },
+  ]);
 }
 
 /** One item's change: its quantity before (null: added) and after (null: removed). */

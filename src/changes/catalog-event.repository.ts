@@ -1,6 +1,6 @@
 import type { RequestTransaction } from '../request/request-transaction';
 import type { TenantScope } from '../tenancy/viewer';
-import { eventSight, type RecordedSight } from '../tenancy/visibility';
+import { entriesSeen, eventSight, type RecordedEntrySight, type RecordedSight } from '../tenancy/visibility';
 import { CatalogEvent, FieldChange, type CatalogEntityType, type CatalogEventType } from './catalog-event.types';
 
 /**
@@ -29,6 +29,8 @@ export interface NewCatalogEvent extends Omit<RecordedSight, 'clinicSharing' | '
   serviceId: string | null;
   version: number | null;
   changes: FieldChange[];
+  /** PRICE_LIST_ENTRIES_CHANGED: one per change, in order. */
+  entrySights?: RecordedEntrySight[];
 }
 
 /** An event as the viewer may see it, with its feed position. */
@@ -46,7 +48,7 @@ export interface EventWindow {
 
 export const EVENT_COLUMNS = `e.tx_id::text AS tx_id, e.seq, e.type, e.entity_type, e.entity_id, e.package_id, e.service_id, e.version,
   e.occurred_at, e.user_id, e.tenant_id, e.changes, e.clinic_sharing, e.owner_tenant_id, e.shared_before, e.shared_after,
-  e.package_owner_tenant_id, e.package_shared, e.service_owner_tenant_id, e.service_shared, e.added_by_tenant_id`;
+  e.package_owner_tenant_id, e.package_shared, e.service_owner_tenant_id, e.service_shared, e.added_by_tenant_id, e.entry_sights`;
 
 /** The event id: its feed position in fixed-width hex, so ids sort as the feed delivers them. */
 export function eventId(position: FeedPosition): string {
@@ -60,7 +62,7 @@ export function positionOfEventId(id: string): FeedPosition | null {
 }
 
 export function toSeenEvent(scope: TenantScope, row: Record<string, unknown>): SeenEvent | null {
-  const sight = eventSight(scope, {
+  const recorded: RecordedSight = {
     entityType: row.entity_type as string,
     clinicSharing: row.clinic_sharing as RecordedSight['clinicSharing'],
     ownerTenantId: row.owner_tenant_id as string | null,
@@ -71,10 +73,17 @@ export function toSeenEvent(scope: TenantScope, row: Record<string, unknown>): S
     serviceOwnerTenantId: row.service_owner_tenant_id as string | null,
     serviceShared: row.service_shared as boolean | null,
     addedByTenantId: row.added_by_tenant_id as string | null,
-  });
+  };
+  const sight = eventSight(scope, recorded);
   if (sight === 'NONE') return null;
   const position = { txId: row.tx_id as string, seq: row.seq as number };
-  const changes = (row.changes as FieldChange[]).map((change) => Object.assign(new FieldChange(), change));
+  let changes = (row.changes as FieldChange[]).map((change) => Object.assign(new FieldChange(), change));
+  if (row.entry_sights) {
+    // Price list entries one by one: an event left with no entry the viewer sees is hidden.
+    const seen = entriesSeen(scope, recorded, row.entry_sights as RecordedEntrySight[]);
+    changes = changes.filter((_, index) => seen[index]);
+    if (changes.length === 0) return null;
+  }
   const event = Object.assign(new CatalogEvent(), {
     id: eventId(position),
     type: row.type as CatalogEventType,
@@ -108,12 +117,12 @@ export class CatalogEventRepository {
       `WITH appended AS (
          INSERT INTO catalog_events (organization_id, tx_id, seq, type, entity_type, entity_id, package_id, service_id, version, user_id,
                 tenant_id, changes, clinic_sharing, owner_tenant_id, shared_before, shared_after, package_owner_tenant_id,
-                package_shared, service_owner_tenant_id, service_shared, added_by_tenant_id)
+                package_shared, service_owner_tenant_id, service_shared, added_by_tenant_id, entry_sights)
          SELECT $1, pg_current_xact_id()::text::bigint, last.seq + a.ord, e->>'type', e->>'entityType', (e->>'entityId')::uuid, (e->>'packageId')::uuid,
                 (e->>'serviceId')::uuid, (e->>'version')::int, $2, $3, e->'changes', o.clinic_sharing, (e->>'ownerTenantId')::uuid,
                 (e->>'sharedBefore')::boolean, (e->>'sharedAfter')::boolean, (e->>'packageOwnerTenantId')::uuid,
                 (e->>'packageShared')::boolean, (e->>'serviceOwnerTenantId')::uuid, (e->>'serviceShared')::boolean,
-                (e->>'addedByTenantId')::uuid
+                (e->>'addedByTenantId')::uuid, e->'entrySights'
            FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS a(e, ord)
           CROSS JOIN (SELECT clinic_sharing FROM organizations WHERE id = $1) o
           CROSS JOIN (SELECT coalesce(max(seq), 0) AS seq FROM catalog_events

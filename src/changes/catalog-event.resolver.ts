@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { Package } from '../catalog/packages/package.types';
 import { Service } from '../catalog/services/service.types';
+import { PriceList } from '../pricing/price-list.types';
 import { BadUserInputError } from '../errors';
 import type { RequestContext } from '../request/context';
 import { Tenant } from '../tenancy/tenancy.types';
@@ -88,6 +89,19 @@ export class PackageHistoryResolver {
     @Arg('after', () => String, { nullable: true, description: HISTORY_AFTER }) after?: string | null,
   ): Promise<CatalogEventConnection> {
     return history(ctx, pkg.id, true, first, after);
+  }
+}
+
+@Resolver(() => PriceList)
+export class PriceListHistoryResolver {
+  @FieldResolver(() => CatalogEventConnection, { description: 'Newest first: the list\'s own changes and its entries\' (those the viewer sees). `first` is 1-100.' })
+  history(
+    @Root() list: PriceList,
+    @Ctx() ctx: RequestContext,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20, description: HISTORY_FIRST }) first?: number | null,
+    @Arg('after', () => String, { nullable: true, description: HISTORY_AFTER }) after?: string | null,
+  ): Promise<CatalogEventConnection> {
+    return history(ctx, list.id, false, first, after);
   }
 }
 

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
-import { CatalogEventResolver, PackageHistoryResolver, ServiceHistoryResolver } from '../changes/catalog-event.resolver';
+import { CatalogEventResolver, PackageHistoryResolver, PriceListHistoryResolver, ServiceHistoryResolver } from '../changes/catalog-event.resolver';
 import { WebhookResolver } from '../changes/webhook.resolver';
 import { PackageConnectionResolver, PackageItemResolver, PackageResolver } from '../catalog/packages/package.resolver';
 import { ServiceConnectionResolver, ServiceResolver } from '../catalog/services/service.resolver';
@@ -43,6 +43,7 @@ export const RESOLVERS = [
   ServiceEffectivePriceResolver,
   ServiceHistoryResolver,
   PackageHistoryResolver,
+  PriceListHistoryResolver,
   CatalogEventResolver,
   WebhookResolver,
 ] as const;

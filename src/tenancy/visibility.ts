@@ -56,6 +56,22 @@ export interface RecordedSight {
   addedByTenantId: string | null;
 }
 
+/** What a PRICE_LIST_ENTRIES_CHANGED event recorded of one entry, to filter its entries one by one. */
+export interface RecordedEntrySight {
+  serviceOwnerTenantId: string;
+  serviceShared: boolean;
+  clinicId: string | null;
+}
+
+/** Which of an entries event's entries the viewer sees, by the entry rule under the sharing mode of then. */
+export function entriesSeen(scope: TenantScope, recorded: RecordedSight, entries: RecordedEntrySight[]): boolean[] {
+  const then: TenantScope = { ...scope, clinicSharing: recorded.clinicSharing };
+  const list = { ownerTenantId: recorded.ownerTenantId!, shared: recorded.sharedAfter! };
+  return entries.map((entry) =>
+    canSeeEntry(then, list, entry.clinicId, { ownerTenantId: entry.serviceOwnerTenantId, shared: entry.serviceShared }),
+  );
+}
+
 /** FULL: the event as recorded; SHARED_ONLY: only its `shared` change (the row went out of sight); NONE: hidden. */
 export type EventSight = 'FULL' | 'SHARED_ONLY' | 'NONE';
 
