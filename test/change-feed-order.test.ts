@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { createService as createServiceOperation } from '../src/catalog/services/service.operations';
 import { RequestTransaction } from '../src/request/request-transaction';
 import { createLoaders } from '../src/request/loaders';
+import { Repositories } from '../src/request/repositories';
 import { createLogger } from '../src/logger';
 import { enterTenant } from '../src/tenancy/tenancy.store';
 import { createService } from './support/catalog';
@@ -30,7 +31,8 @@ async function openWritingTransaction(tenantId: string): Promise<{ tx: RequestTr
   const tx = await RequestTransaction.begin(dataSource, TEST_TRANSACTION_LIMITS);
   const scope = (await enterTenant(tx, tenantId))!;
   const viewer = { userId: 'slow-writer', roles: ['ADMIN' as const], scope };
-  const ctx = { requestId: 'held', viewer, tx, loaders: createLoaders(tx, viewer), log: createLogger('silent'), config: server.config };
+  const repositories = new Repositories(tx, viewer);
+  const ctx = { requestId: 'held', viewer, tx, repositories, loaders: createLoaders(repositories, viewer), log: createLogger('silent'), config: server.config };
   const service = await createServiceOperation(ctx, {
     name: 'Lenta',
     price: '1.00',

@@ -1,29 +1,24 @@
-import { isUuid } from '../../auth/token';
 import { conflictWhenTaken } from '../../db/errors';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors';
 import type { RequestContext } from '../../request/context';
 import { canChangeRow } from '../../tenancy/permissions';
 import { requireTenant, requireTenantAdmin } from '../../tenancy/viewer';
-import { canSee } from '../../tenancy/visibility';
 import { decimalInRange, integerInRange, optionalText, requiredName } from '../../validation';
 import { recordServiceChange } from '../../changes/catalog-event.recorder';
 import { changesNothing, expectVersion } from '../versions';
-import * as store from './service.store';
+import type { ServiceFields } from './service.repository';
 import type { CreateServiceInput, Service, UpdateServiceInput } from './service.types';
 
 /** A service the viewer sees, or null; malformed ids are simply unknown. */
-export async function findVisibleService(ctx: RequestContext, id: string): Promise<Service | null> {
-  const scope = requireTenant(ctx.viewer);
-  if (!isUuid(id)) return null;
-  const service = await ctx.loaders.service.load(id);
-  return service && canSee(scope, service) ? service : null;
+export function findVisibleService(ctx: RequestContext, id: string): Promise<Service | null> {
+  requireTenant(ctx.viewer);
+  return ctx.loaders.service.load(id);
 }
 
 /** The service to change, locked; unseen is NOT_FOUND, seen but not the viewer's to change is FORBIDDEN. */
 async function serviceToChange(ctx: RequestContext, id: string): Promise<Service> {
-  const scope = requireTenant(ctx.viewer);
-  const service = isUuid(id) ? await store.lockService(ctx.tx, scope, id) : null;
-  if (!service || !canSee(scope, service)) throw new NotFoundError('Service');
+  const service = await ctx.repositories.services.lockVisible(id);
+  if (!service) throw new NotFoundError('Service');
   if (!canChangeRow(ctx.viewer, service)) throw new ForbiddenError("Only the owner's administrators can change this service");
   return service;
 }
@@ -43,8 +38,8 @@ const uniqueCode = <T>(work: () => Promise<T>): Promise<T> =>
   conflictWhenTaken(new ConflictError('Another service of this tenant already has that code', 'code'), work);
 
 export async function createService(ctx: RequestContext, input: CreateServiceInput): Promise<Service> {
-  const scope = requireTenantAdmin(ctx.viewer);
-  const fields: store.ServiceFields = {
+  requireTenantAdmin(ctx.viewer);
+  const fields: ServiceFields = {
     code: optionalCode(input.code),
     name: requiredName('name', input.name),
     family: optionalText('family', input.family, 80),
@@ -54,7 +49,7 @@ export async function createService(ctx: RequestContext, input: CreateServiceInp
     odontogramScope: input.odontogramScope,
     shared: input.shared,
   };
-  const service = await uniqueCode(() => store.insertService(ctx.tx, scope, fields));
+  const service = await uniqueCode(() => ctx.repositories.services.insert(fields));
   await recordServiceChange(ctx, null, service);
   return service;
 }
@@ -69,10 +64,9 @@ export async function updateService(
   input: UpdateServiceInput,
   expectedVersion: number | null | undefined,
 ): Promise<Service> {
-  const scope = requireTenant(ctx.viewer);
   const current = await serviceToChange(ctx, id);
   expectVersion(current.version, expectedVersion);
-  const next: store.ServiceFields = {
+  const next: ServiceFields = {
     code: input.code === undefined ? current.code : optionalCode(input.code),
     name: input.name == null ? current.name : requiredName('name', input.name),
     family: input.family === undefined ? current.family : optionalText('family', input.family, 80),
@@ -83,15 +77,14 @@ export async function updateService(
     shared: input.shared ?? current.shared,
   };
   if (changesNothing(current, next)) return current;
-  const updated = await uniqueCode(() => store.updateService(ctx.tx, scope, current.id, next));
+  const updated = await uniqueCode(() => ctx.repositories.services.update(current, next));
   await recordServiceChange(ctx, current, updated);
   return updated;
 }
 
 export async function setServiceActive(ctx: RequestContext, id: string, active: boolean): Promise<Service> {
-  const scope = requireTenant(ctx.viewer);
   const current = await serviceToChange(ctx, id);
-  const updated = await store.setServiceActive(ctx.tx, scope, current.id, active);
+  const updated = await ctx.repositories.services.setActive(current, active);
   if (!updated) return current;
   await recordServiceChange(ctx, current, updated);
   return updated;
