@@ -89,7 +89,8 @@ it('a server killed mid-delivery: another takes the delivery up once the lease e
   receiver.received.length = 0;
   receiver.answer = (_request, index) => (index === 0 ? 'hang' : 200);
   const serviceId = await createService(first.url, admin, 'Interrumpido');
-  await until(() => receiver.received.length === 1, 20_000, 'the first attempt');
+  // Generous: the feed's horizon waits for every transaction running in the cluster.
+  await until(() => receiver.received.length === 1, 60_000, 'the first attempt');
   first.child.signal('SIGKILL');
   await first.child.exited;
 
