@@ -10,9 +10,9 @@ import { requireTenant } from '../tenancy/viewer';
 import { originOf, type Origin } from '../tenancy/visibility';
 import { optionalText } from '../validation';
 import { isUsableOn, loadListPriceBook, pricingDay } from './price-book';
-import { ENTRY_SORT_KEY, PriceListEntryRepository, type EntryListFilter } from './price-list-entry.repository';
+import { ENTRY_SORT_KEY, type EntryListFilter } from './price-list-entry.repository';
 import * as operations from './price-list.operations';
-import { PRICE_LIST_SORT_KEY, PriceListRepository, type PriceListListFilter } from './price-list.repository';
+import { PRICE_LIST_SORT_KEY, type PriceListListFilter } from './price-list.repository';
 import {
   CreatePriceListInput,
   EffectivePrice,
@@ -54,7 +54,7 @@ export class PriceListResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: 50, description: 'Page size, 1-100 (BAD_USER_INPUT on `first`).' }) first?: number | null,
     @Arg('after', () => String, { nullable: true, description: 'The `endCursor` of the previous page (BAD_USER_INPUT on `after` for any other text).' }) after?: string | null,
   ): Promise<PriceListPage> {
-    const scope = requireTenant(ctx.viewer);
+    requireTenant(ctx.viewer);
     const page = pageRequest(first, after, PRICE_LIST_SORT_KEY, 'ASC');
     const listFilter: PriceListListFilter = {
       search: searchTerm(filter?.search),
@@ -63,7 +63,7 @@ export class PriceListResolver {
       kind: filter?.kind ?? null,
       usableOn: filter?.usableOn ?? null,
     };
-    const rows = await new PriceListRepository(ctx.tx, scope).list(listFilter, page);
+    const rows = await ctx.repositories.priceLists.list(listFilter, page);
     for (const { node } of rows) ctx.loaders.priceList.prime(node.id, node);
     return { ...toPage(rows, page, PRICE_LIST_SORT_KEY), filter: listFilter };
   }
@@ -103,10 +103,10 @@ export class PriceListResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: 50, description: 'Page size, 1-100 (BAD_USER_INPUT on `first`).' }) first?: number | null,
     @Arg('after', () => String, { nullable: true, description: 'The `endCursor` of the previous page (BAD_USER_INPUT on `after` for any other text).' }) after?: string | null,
   ): Promise<EntryPage> {
-    const scope = requireTenant(ctx.viewer);
+    requireTenant(ctx.viewer);
     const page = pageRequest(first, after, ENTRY_SORT_KEY, 'ASC');
     const entryFilter: EntryListFilter = { search: searchTerm(filter?.search), clinicId: optionalText('filter.clinicId', filter?.clinicId, 64) };
-    const rows = await new PriceListEntryRepository(ctx.tx, scope).list(list.id, entryFilter, page);
+    const rows = await ctx.repositories.priceListEntries.list(list.id, entryFilter, page);
     for (const row of rows) ctx.loaders.primeService(row.service);
     return { ...toPage(rows, page, ENTRY_SORT_KEY), priceListId: list.id, filter: entryFilter };
   }
@@ -190,7 +190,7 @@ export class PriceListEntryResolver {
 export class PriceListConnectionResolver {
   @FieldResolver(() => Int, { description: 'All matches of the filter, not only this page.' })
   totalCount(@Root() page: PriceListPage, @Ctx() ctx: RequestContext): Promise<number> {
-    return new PriceListRepository(ctx.tx, requireTenant(ctx.viewer)).count(page.filter);
+    return ctx.repositories.priceLists.count(page.filter);
   }
 }
 
@@ -198,7 +198,7 @@ export class PriceListConnectionResolver {
 export class PriceListEntryConnectionResolver {
   @FieldResolver(() => Int, { description: 'All entries the viewer sees that match the filter, not only this page.' })
   totalCount(@Root() page: EntryPage, @Ctx() ctx: RequestContext): Promise<number> {
-    return new PriceListEntryRepository(ctx.tx, requireTenant(ctx.viewer)).count(page.priceListId, page.filter);
+    return ctx.repositories.priceListEntries.count(page.priceListId, page.filter);
   }
 }
 
