@@ -1,6 +1,6 @@
-import { PACKAGE_SORT_KEYS, packageCountQuery, packageListQuery, visibleItemsQuery, type PackageListFilter } from '../src/catalog/packages/package.store';
+import { PACKAGE_SORT_KEYS, packageCountQuery, packageListQuery, visibleItemsQuery, type PackageListFilter } from '../src/catalog/packages/package.repository';
 import { pageRequest, type SqlQuery } from '../src/catalog/pagination';
-import { SERVICE_SORT_KEYS, serviceCountQuery, serviceListQuery, type ServiceListFilter } from '../src/catalog/services/service.store';
+import { SERVICE_SORT_KEYS, serviceCountQuery, serviceListQuery, type ServiceListFilter } from '../src/catalog/services/service.repository';
 import { createDataSource } from '../src/db/data-source';
 import { RequestTransaction } from '../src/request/request-transaction';
 import { createLogger } from '../src/logger';

@@ -1,7 +1,7 @@
 import type { Client } from 'pg';
-import { PACKAGE_SORT_KEYS, packageCountQuery, packageListQuery, visibleItemsQuery, type PackageListFilter } from '../src/catalog/packages/package.store';
+import { PACKAGE_SORT_KEYS, packageCountQuery, packageListQuery, visibleItemsQuery, type PackageListFilter } from '../src/catalog/packages/package.repository';
 import { pageRequest, type SortKey, type SqlQuery } from '../src/catalog/pagination';
-import { SERVICE_SORT_KEYS, serviceCountQuery, serviceListQuery, type ServiceListFilter } from '../src/catalog/services/service.store';
+import { SERVICE_SORT_KEYS, serviceCountQuery, serviceListQuery, type ServiceListFilter } from '../src/catalog/services/service.repository';
 import { APP_ROLE } from '../src/request/request-transaction';
 import type { SortDirection } from '../src/graphql/common.types';
 import type { ClinicSharing, TenantScope } from '../src/tenancy/viewer';

@@ -4,6 +4,7 @@ import { RequestTransaction } from '../src/request/request-transaction';
 import { Atomic } from '../src/graphql/atomic';
 import { createLogger } from '../src/logger';
 import { createLoaders } from '../src/request/loaders';
+import { Repositories } from '../src/request/repositories';
 import { enterTenant } from '../src/tenancy/tenancy.store';
 import { createPackage, createService, uniqueName } from './support/catalog';
 import { countRows, openDataSource, TEST_TRANSACTION_LIMITS, withDatabase } from './support/db';
@@ -85,7 +86,8 @@ describe('request transactions, driven directly on the database', () => {
       try {
         const scope = (await enterTenant(tx, ours.clinics[0].id))!;
         const viewer = { userId: 'loader-test', roles: ['ADMIN' as const], scope };
-        const context = { requestId: 'loader-test', viewer, tx, loaders: createLoaders(tx, viewer), log };
+        const repositories = new Repositories(tx, viewer);
+        const context = { requestId: 'loader-test', viewer, tx, repositories, loaders: createLoaders(repositories, viewer), log };
         await context.loaders.tenant.load(scope.tenantId);
         const cached = tx.statementCount;
         await context.loaders.tenant.load(scope.tenantId);
@@ -337,7 +339,7 @@ describe('a savepoint that cannot be rolled back to', () => {
         body: JSON.stringify({ query: ADD_CLINIC, variables: { organizationId: chain.organization.id, name } }),
       });
       // The connection dies under the mutation: its savepoint can no longer be rolled back to.
-      const pid = await waitingBackend('INSERT INTO tenants');
+      const pid = await waitingBackend('INSERT INTO "tenants"');
       await withDatabase((client) => client.query('SELECT pg_terminate_backend($1)', [pid]));
       const answer = await pending;
       response = { status: answer.status, requestId: answer.headers.get('x-request-id'), body: (await answer.json()) as any };

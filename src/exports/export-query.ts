@@ -1,5 +1,5 @@
 import { packageListFilter } from '../catalog/packages/package.resolver';
-import type { PackageListFilter } from '../catalog/packages/package.store';
+import type { PackageListFilter } from '../catalog/packages/package.repository';
 import { BadUserInputError } from '../errors';
 import { StatusFilterEnum, type StatusFilter } from '../graphql/common.types';
 import { OriginEnum } from '../tenancy/tenancy.types';

@@ -1,6 +1,6 @@
 import { BadUserInputError, NotFoundError } from '../errors';
 import { packageTotals } from '../catalog/packages/package.operations';
-import { findVisibleItems, listPackages, PACKAGE_SORT_KEYS, type ItemWithService, type PackageListFilter } from '../catalog/packages/package.store';
+import { PACKAGE_SORT_KEYS, type ItemWithService, type PackageListFilter } from '../catalog/packages/package.repository';
 import { eachPage } from '../catalog/pagination';
 import { loadPriceBook, pricingDay, usableList } from '../pricing/price-book';
 import type { RequestContext } from '../request/context';
@@ -42,11 +42,11 @@ export async function* exportedPackagePages(
   const day = pricingDay(ctx, null);
   // The list is checked before the first page, so that a bad one is answered before anything is sent.
   if (priceListId !== null) await asExportParameter(() => usableList(ctx, priceListId, day));
-  const pages = eachPage(pageSize, 'ASC', (page) => listPackages(ctx.tx, scope, filter, PACKAGE_SORT_KEYS.NAME, page));
+  const pages = eachPage(pageSize, 'ASC', (page) => ctx.repositories.packages.list(filter, PACKAGE_SORT_KEYS.NAME, page));
   for await (const packages of pages) {
     // Read directly, not through the request's items loader, whose cache would keep every page.
     const itemsOf = new Map<string, ItemWithService[]>(packages.map((pkg) => [pkg.id, []]));
-    const items = await findVisibleItems(ctx.tx, scope, [...itemsOf.keys()]);
+    const items = await ctx.repositories.packages.visibleItems([...itemsOf.keys()]);
     for (const entry of items) itemsOf.get(entry.item.packageId)!.push(entry);
     const prices = await loadPriceBook(ctx, priceListId, day, items.map(({ service }) => service.id));
     yield await Promise.all(

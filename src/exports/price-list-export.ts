@@ -1,9 +1,7 @@
 import { eachPage } from '../catalog/pagination';
 import { NotFoundError } from '../errors';
-import { PriceListEntryRepository } from '../pricing/price-list-entry.repository';
 import { findPriceListToExport } from '../pricing/price-list.operations';
 import type { RequestContext } from '../request/context';
-import { requireTenant } from '../tenancy/viewer';
 import type { ExportPlan, Format } from './export.routes';
 import { parsePriceListExportQuery, type PriceListExportRequest } from './export-query';
 import { PRICE_LIST_COLUMNS, PRICE_LIST_FILE, PRICE_LIST_HEADERS } from './price-list-columns';
@@ -24,7 +22,7 @@ interface ExportedEntry {
 }
 
 async function* entryPages(ctx: RequestContext, priceListId: string): AsyncGenerator<ExportedEntry[]> {
-  const entries = new PriceListEntryRepository(ctx.tx, requireTenant(ctx.viewer));
+  const entries = ctx.repositories.priceListEntries;
   const filter = { search: null, clinicId: null };
   const pages = eachPage(ENTRY_EXPORT_PAGE_SIZE, 'ASC', async (page) =>
     (await entries.list(priceListId, filter, page)).map(({ entry, service, sortValue }) => ({ node: { id: entry.id, entry, service }, sortValue })),

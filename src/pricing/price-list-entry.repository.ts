@@ -1,6 +1,6 @@
 import { isUuid } from '../auth/token';
 import { containsSql, type PageRequest, type SortKey } from '../catalog/pagination';
-import { serviceColumns, toService } from '../catalog/services/service.store';
+import { serviceRows } from '../catalog/services/service.repository';
 import type { Service } from '../catalog/services/service.types';
 import type { RequestTransaction } from '../request/request-transaction';
 import { BadUserInputError } from '../errors';
@@ -115,14 +115,14 @@ export class PriceListEntryRepository {
       );
     }
     const rows = await this.tx.query(
-      `SELECT ${ENTRY_COLUMNS}, ${serviceColumns('s', 'service_')}, ${ENTRY_POSITION} AS sort_value
+      `SELECT ${ENTRY_COLUMNS}, ${serviceRows.select('s', 'service_')}, ${ENTRY_POSITION} AS sort_value
          FROM ${ENTRY_JOINS} WHERE ${conditions.join(' AND ')}
         ORDER BY ${ENTRY_ORDER} LIMIT ${page.first + 1}`,
       params.values,
     );
     return rows.map((row) => {
       const entry = toEntry(row);
-      return { entry, node: entry, service: toService(row, 'service_'), sortValue: row.sort_value as string };
+      return { entry, node: entry, service: serviceRows.read(row, 'service_'), sortValue: row.sort_value as string };
     });
   }
 

@@ -9,9 +9,7 @@ import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from 
 import type { RequestContext } from '../request/context';
 import { canChangeRow } from '../tenancy/permissions';
 import { requireTenant, requireTenantAdmin, type TenantScope } from '../tenancy/viewer';
-import { canSee } from '../tenancy/visibility';
 import { decimalInRange, optionalText, requiredName } from '../validation';
-import { findVisibleServicesByCode } from '../catalog/services/service.store';
 import { expectVersion } from '../catalog/versions';
 import type { PriceListColumn } from '../exports/price-list-columns';
 import { columnName, type ImportSheet, type RowError } from '../imports/price-list-file';
@@ -23,7 +21,7 @@ export const MAX_ENTRIES_PER_CALL = 1000;
 
 function repositories(ctx: RequestContext): { scope: TenantScope; lists: PriceListRepository; entries: PriceListEntryRepository } {
   const scope = requireTenant(ctx.viewer);
-  return { scope, lists: new PriceListRepository(ctx.tx, scope), entries: new PriceListEntryRepository(ctx.tx, scope) };
+  return { scope, lists: ctx.repositories.priceLists, entries: ctx.repositories.priceListEntries };
 }
 
 /** A list the viewer sees, or null; malformed ids are simply unknown. */
@@ -62,7 +60,7 @@ const partnerName = (value: string | null | undefined) => optionalText('partnerN
 const partnerTaxId = (value: string | null | undefined) => optionalText('partnerTaxId', value, 20);
 
 export async function createPriceList(ctx: RequestContext, input: CreatePriceListInput): Promise<PriceList> {
-  const scope = requireTenantAdmin(ctx.viewer);
+  requireTenantAdmin(ctx.viewer);
   const fields = checkedFields({
     name: requiredName('name', input.name),
     kind: input.kind,
@@ -72,7 +70,7 @@ export async function createPriceList(ctx: RequestContext, input: CreatePriceLis
     validUntil: input.validUntil ?? null,
     shared: input.shared,
   });
-  return uniqueName(() => new PriceListRepository(ctx.tx, scope).insert(fields));
+  return uniqueName(() => ctx.repositories.priceLists.insert(fields));
 }
 
 /** Whether `next` writes what `current` already holds (values are normalised by then: trimmed text, "YYYY-MM-DD" days). */
@@ -139,7 +137,7 @@ function clinicOf(scope: TenantScope, list: PriceList, clinics: Set<string>, cli
 /** The service of a key: seen by the list's owner (the viewer, who alone changes it), else NOT_FOUND on `field`. */
 async function serviceOfKey(ctx: RequestContext, serviceId: string, field: string): Promise<string> {
   const service = isUuid(serviceId) ? await ctx.loaders.service.load(serviceId) : null;
-  if (!service || !canSee(requireTenant(ctx.viewer), service)) throw new NotFoundError('Service', field);
+  if (!service) throw new NotFoundError('Service', field);
   return service.id;
 }
 
@@ -283,10 +281,10 @@ export async function importPriceListEntries(
   const codes = sheet.rows.filter((row) => !row.cells.serviceId && row.cells.code).map((row) => row.cells.code!);
   const [byId, byCode, tenants] = await Promise.all([
     Promise.all(ids.map((id) => ctx.loaders.service.load(id))),
-    findVisibleServicesByCode(ctx.tx, scope, [...new Set(codes)]),
+    ctx.repositories.services.findVisibleByCode([...new Set(codes)]),
     ctx.loaders.organizationTenants(),
   ]);
-  const services = new Map(byId.filter((service) => service !== null && canSee(scope, service)).map((service) => [service!.id, service!]));
+  const services = new Map(byId.filter((service) => service !== null).map((service) => [service!.id, service!]));
   const clinics = tenants.filter((tenant) => tenant.kind === 'CLINIC');
 
   const errors: RowError[] = [];

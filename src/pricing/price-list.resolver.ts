@@ -10,9 +10,9 @@ import { requireTenant } from '../tenancy/viewer';
 import { originOf, type Origin } from '../tenancy/visibility';
 import { optionalText } from '../validation';
 import { isUsableOn, loadListPriceBook, pricingDay } from './price-book';
-import { ENTRY_SORT_KEY, PriceListEntryRepository, type EntryListFilter } from './price-list-entry.repository';
+import { ENTRY_SORT_KEY, type EntryListFilter } from './price-list-entry.repository';
 import * as operations from './price-list.operations';
-import { PRICE_LIST_SORT_KEY, PriceListRepository, type PriceListListFilter } from './price-list.repository';
+import { PRICE_LIST_SORT_KEY, type PriceListListFilter } from './price-list.repository';
 import {
   CreatePriceListInput,
   EffectivePrice,
@@ -35,19 +35,26 @@ const WHO_CHANGES = "The list's owner's ADMIN only: FORBIDDEN for others who see
 
 @Resolver(() => PriceList)
 export class PriceListResolver {
-  @Query(() => PriceList, { nullable: true, description: 'Null when it does not exist or the viewer may not see it.' })
+  @Query(() => PriceList, {
+    nullable: true,
+    description:
+      'A price list the viewer sees. Null when it does not exist or the viewer may not see it. Tenant users (ADMIN or STAFF); a platform administrator gets FORBIDDEN.',
+  })
   priceList(@Arg('id', () => ID, { description: 'The price list\'s id.' }) id: string, @Ctx() ctx: RequestContext): Promise<PriceList | null> {
     return operations.findVisiblePriceList(ctx, id);
   }
 
-  @Query(() => PriceListConnection, { description: 'The price lists the viewer sees, by name (then id). `first` is 1-100.' })
+  @Query(() => PriceListConnection, {
+    description:
+      'The price lists the viewer sees, by name (then id). `first` is 1-100. Tenant users (ADMIN or STAFF); a platform administrator gets FORBIDDEN.',
+  })
   async priceLists(
     @Ctx() ctx: RequestContext,
     @Arg('filter', () => PriceListFilter, { nullable: true, description: 'Which lists; all the viewer sees when absent.' }) filter?: PriceListFilter | null,
     @Arg('first', () => Int, { nullable: true, defaultValue: 50, description: 'Page size, 1-100 (BAD_USER_INPUT on `first`).' }) first?: number | null,
     @Arg('after', () => String, { nullable: true, description: 'The `endCursor` of the previous page (BAD_USER_INPUT on `after` for any other text).' }) after?: string | null,
   ): Promise<PriceListPage> {
-    const scope = requireTenant(ctx.viewer);
+    requireTenant(ctx.viewer);
     const page = pageRequest(first, after, PRICE_LIST_SORT_KEY, 'ASC');
     const listFilter: PriceListListFilter = {
       search: searchTerm(filter?.search),
@@ -56,7 +63,7 @@ export class PriceListResolver {
       kind: filter?.kind ?? null,
       usableOn: filter?.usableOn ?? null,
     };
-    const rows = await new PriceListRepository(ctx.tx, scope).list(listFilter, page);
+    const rows = await ctx.repositories.priceLists.list(listFilter, page);
     for (const { node } of rows) ctx.loaders.priceList.prime(node.id, node);
     return { ...toPage(rows, page, PRICE_LIST_SORT_KEY), filter: listFilter };
   }
@@ -96,22 +103,25 @@ export class PriceListResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: 50, description: 'Page size, 1-100 (BAD_USER_INPUT on `first`).' }) first?: number | null,
     @Arg('after', () => String, { nullable: true, description: 'The `endCursor` of the previous page (BAD_USER_INPUT on `after` for any other text).' }) after?: string | null,
   ): Promise<EntryPage> {
-    const scope = requireTenant(ctx.viewer);
+    requireTenant(ctx.viewer);
     const page = pageRequest(first, after, ENTRY_SORT_KEY, 'ASC');
     const entryFilter: EntryListFilter = { search: searchTerm(filter?.search), clinicId: optionalText('filter.clinicId', filter?.clinicId, 64) };
-    const rows = await new PriceListEntryRepository(ctx.tx, scope).list(list.id, entryFilter, page);
+    const rows = await ctx.repositories.priceListEntries.list(list.id, entryFilter, page);
     for (const row of rows) ctx.loaders.primeService(row.service);
     return { ...toPage(rows, page, ENTRY_SORT_KEY), priceListId: list.id, filter: entryFilter };
   }
 
-  @Mutation(() => PriceList, { description: 'Any ADMIN of a tenant; the list is owned by the viewer\'s tenant. CONFLICT on `name` when the tenant already has a list of that name; BAD_USER_INPUT naming the field.' })
+  @Mutation(() => PriceList, {
+    description:
+      "Any ADMIN of a tenant (STAFF and platform administrators: FORBIDDEN); the list is owned by the viewer's tenant. BAD_USER_INPUT on `name`, `partnerName` (also when missing on an INSURER or AGREEMENT list), `partnerTaxId` or `validUntil` (before validFrom); CONFLICT on `name` when the tenant already has a list of that name.",
+  })
   @UseMiddleware(Atomic)
   createPriceList(@Arg('input', () => CreatePriceListInput, { description: 'The new list.' }) input: CreatePriceListInput, @Ctx() ctx: RequestContext): Promise<PriceList> {
     return operations.createPriceList(ctx, input);
   }
 
   @Mutation(() => PriceList, {
-    description: `\`expectedVersion\`, when given, must equal the stored version, else CONFLICT. ${WHO_CHANGES} A call that changes nothing keeps the version.`,
+    description: `\`expectedVersion\`, when given, must equal the stored version, else CONFLICT on \`expectedVersion\`. ${WHO_CHANGES} BAD_USER_INPUT on \`name\`, \`partnerName\` (also when the list as updated is INSURER or AGREEMENT without one), \`partnerTaxId\` or \`validUntil\` (before validFrom); CONFLICT on \`name\` when taken. A call that changes nothing keeps the version.`,
   })
   @UseMiddleware(Atomic)
   updatePriceList(
@@ -135,7 +145,7 @@ export class PriceListResolver {
   }
 
   @Mutation(() => PriceList, {
-    description: `Creates or replaces entries (at most 1,000 per call), all or nothing; errors name the path (\`entries[3].price\`). ${WHO_CHANGES} CONFLICT on a stale \`expectedVersion\`.`,
+    description: `Creates or replaces entries (at most 1,000 per call), all or nothing; errors name the path (\`entries[3].price\`). ${WHO_CHANGES} CONFLICT on a stale \`expectedVersion\`; BAD_USER_INPUT on \`entries\` (empty or over 1,000), \`entries[i].price\`, \`entries[i].clinicId\` (not a clinic of the organization, or the list is not the central's) or \`entries[i].serviceId\` (a key repeated in the call); NOT_FOUND on \`entries[i].serviceId\` for a service the list's owner does not see. Adds 1 to the version when something changed.`,
   })
   @UseMiddleware(Atomic)
   setPriceListEntries(
@@ -149,7 +159,7 @@ export class PriceListResolver {
   }
 
   @Mutation(() => PriceList, {
-    description: `Removes entries by key (at most 1,000 per call), all or nothing; a key with no entry is BAD_USER_INPUT. ${WHO_CHANGES} CONFLICT on a stale \`expectedVersion\`.`,
+    description: `Removes entries by key (at most 1,000 per call), all or nothing. ${WHO_CHANGES} CONFLICT on a stale \`expectedVersion\`; BAD_USER_INPUT on \`keys\` (empty or over 1,000), \`keys[i].clinicId\`, or \`keys[i].serviceId\` (a key with no entry, or repeated in the call); NOT_FOUND on \`keys[i].serviceId\` for a service the viewer does not see. Adds 1 to the version.`,
   })
   @UseMiddleware(Atomic)
   removePriceListEntries(
@@ -180,7 +190,7 @@ export class PriceListEntryResolver {
 export class PriceListConnectionResolver {
   @FieldResolver(() => Int, { description: 'All matches of the filter, not only this page.' })
   totalCount(@Root() page: PriceListPage, @Ctx() ctx: RequestContext): Promise<number> {
-    return new PriceListRepository(ctx.tx, requireTenant(ctx.viewer)).count(page.filter);
+    return ctx.repositories.priceLists.count(page.filter);
   }
 }
 
@@ -188,7 +198,7 @@ export class PriceListConnectionResolver {
 export class PriceListEntryConnectionResolver {
   @FieldResolver(() => Int, { description: 'All entries the viewer sees that match the filter, not only this page.' })
   totalCount(@Root() page: EntryPage, @Ctx() ctx: RequestContext): Promise<number> {
-    return new PriceListEntryRepository(ctx.tx, requireTenant(ctx.viewer)).count(page.priceListId, page.filter);
+    return ctx.repositories.priceListEntries.count(page.priceListId, page.filter);
   }
 }
 

@@ -7,12 +7,14 @@ import type { Logger } from '../logger';
 import { enterTenant } from '../tenancy/tenancy.store';
 import type { Viewer } from '../tenancy/viewer';
 import { createLoaders, type Loaders } from './loaders';
+import { Repositories } from './repositories';
 
-/** What every resolver gets: who asks, the request's transaction and its DataLoaders. */
+/** What every resolver gets: who asks, the request's transaction, its repositories and its DataLoaders. */
 export interface RequestContext {
   requestId: string;
   viewer: Viewer;
   tx: RequestTransaction;
+  repositories: Repositories;
   loaders: Loaders;
   log: Logger;
 }
@@ -47,7 +49,8 @@ export async function createRequestContext(
       if (!scope) throw new UnauthenticatedError('The token names no known tenant');
       viewer = { userId: claims.userId, roles: claims.roles, scope };
     }
-    return { requestId, viewer, tx, loaders: createLoaders(tx, viewer), log };
+    const repositories = new Repositories(tx, viewer);
+    return { requestId, viewer, tx, repositories, loaders: createLoaders(repositories, viewer), log };
   } catch (error) {
     await tx.rollback();
     throw error;

@@ -1,15 +1,11 @@
 import DataLoader from 'dataloader';
-import { findPackages, findVisibleItems, findVisibleItemsById, type ItemWithService } from '../catalog/packages/package.store';
+import type { ItemWithService } from '../catalog/packages/package.repository';
 import type { Package, PackageItem } from '../catalog/packages/package.types';
-import { findServices } from '../catalog/services/service.store';
 import type { Service } from '../catalog/services/service.types';
-import { PriceListEntryRepository } from '../pricing/price-list-entry.repository';
-import { PriceListRepository } from '../pricing/price-list.repository';
 import type { PriceList, PriceListEntry } from '../pricing/price-list.types';
-import type { RequestTransaction } from './request-transaction';
-import { findOrganization, listTenants } from '../tenancy/tenancy.store';
 import type { Organization, Tenant } from '../tenancy/tenancy.types';
 import type { TenantScope, Viewer } from '../tenancy/viewer';
+import type { Repositories } from './repositories';
 
 /** Answers with nothing for a viewer without a tenant (platform administrators see no catalogue). */
 function inScope<K, V>(scope: TenantScope | null, load: (scope: TenantScope, keys: readonly K[]) => Promise<V[]>, none: V) {
@@ -17,16 +13,16 @@ function inScope<K, V>(scope: TenantScope | null, load: (scope: TenantScope, key
 }
 
 /**
- * Per-request batching. Loaders live and die with one request and read through its transaction,
- * so they can never serve one organization's rows to another. Rows come raw (service, package):
- * the visibility rules are applied by their users; `visibleItems` applies them in SQL.
+ * Per-request batching. Loaders live and die with one request and load through its repositories,
+ * so they can never serve one organization's rows to another, and they answer only what the viewer
+ * may see: an unseen service or package loads as null.
  *
  * `tenantOf` and `serviceOf` answer at once, without a promise, when the request has already
  * read the row: a page of the package table resolves hundreds of item services, owners and
  * `addedBy` that the items query and the tenants query brought in, and a value is much cheaper
  * for GraphQL than a promise per field.
  */
-export function createLoaders(tx: RequestTransaction, viewer: Viewer) {
+export function createLoaders(repositories: Repositories, viewer: Viewer) {
   const scope = viewer.scope;
   const known = { tenants: new Map<string, Tenant>(), services: new Map<string, Service>() };
   const loaders = {
@@ -38,7 +34,7 @@ export function createLoaders(tx: RequestTransaction, viewer: Viewer) {
     tenant: inScope<string, Tenant | null>(
       scope,
       async (s, ids) => {
-        for (const tenant of await listTenants(tx, s.organizationId)) {
+        for (const tenant of await repositories.tenancy.visibleTenants(s.organizationId)) {
           known.tenants.set(tenant.id, tenant);
           loaders.tenant.prime(tenant.id, tenant);
         }
@@ -48,16 +44,16 @@ export function createLoaders(tx: RequestTransaction, viewer: Viewer) {
     ),
     service: inScope<string, Service | null>(
       scope,
-      async (s, ids) => {
-        const services = await findServices(tx, s, ids);
+      async (_scope, ids) => {
+        const services = await repositories.services.findVisible(ids);
         for (const service of services) if (service) known.services.set(service.id, service);
         return services;
       },
       null,
     ),
-    package: inScope<string, Package | null>(scope, (s, ids) => findPackages(tx, s, ids), null),
+    package: inScope<string, Package | null>(scope, (_scope, ids) => repositories.packages.findVisible(ids), null),
     /** Price lists the viewer sees (null for the others). */
-    priceList: inScope<string, PriceList | null>(scope, (s, ids) => new PriceListRepository(tx, s).findVisible(ids), null),
+    priceList: inScope<string, PriceList | null>(scope, (_scope, ids) => repositories.priceLists.findVisible(ids), null),
     /**
      * The entries that may price a service for the viewer under a list (its own override, the
      * entry for every clinic): every pricing of a request asks here, one statement per list.
@@ -65,7 +61,7 @@ export function createLoaders(tx: RequestTransaction, viewer: Viewer) {
     priceEntries: new DataLoader<{ priceListId: string; serviceId: string }, PriceListEntry[], string>(
       async (keys) => {
         if (!scope) return keys.map(() => []);
-        const repository = new PriceListEntryRepository(tx, scope);
+        const repository = repositories.priceListEntries;
         const byKey = new Map<string, PriceListEntry[]>(keys.map((key) => [`${key.priceListId}/${key.serviceId}`, []]));
         for (const listId of new Set(keys.map((key) => key.priceListId))) {
           const serviceIds = keys.filter((key) => key.priceListId === listId).map((key) => key.serviceId);
@@ -78,9 +74,9 @@ export function createLoaders(tx: RequestTransaction, viewer: Viewer) {
     /** Per package id: the items the viewer sees, oldest first, each with its service. */
     visibleItems: inScope<string, ItemWithService[]>(
       scope,
-      async (s, packageIds) => {
+      async (_scope, packageIds) => {
         const byPackage = new Map<string, ItemWithService[]>(packageIds.map((id) => [id, []]));
-        for (const entry of await findVisibleItems(tx, s, packageIds)) {
+        for (const entry of await repositories.packages.visibleItems(packageIds)) {
           byPackage.get(entry.item.packageId)!.push(entry);
           known.services.set(entry.service.id, entry.service);
           loaders.service.prime(entry.service.id, entry.service);
@@ -92,9 +88,9 @@ export function createLoaders(tx: RequestTransaction, viewer: Viewer) {
     /** Items by their own id, only those the viewer sees (the router resolves `PackageItem` by key). */
     visibleItem: inScope<string, PackageItem | null>(
       scope,
-      async (s, ids) => {
+      async (_scope, ids) => {
         const byId = new Map<string, PackageItem>();
-        for (const { item, service } of await findVisibleItemsById(tx, s, ids)) {
+        for (const { item, service } of await repositories.packages.visibleItemsById(ids)) {
           byId.set(item.id, item);
           known.services.set(service.id, service);
           loaders.service.prime(service.id, service);
@@ -107,7 +103,7 @@ export function createLoaders(tx: RequestTransaction, viewer: Viewer) {
     organization: inScope<string, Organization | null>(
       scope,
       async (s, ids) => {
-        const own = ids.includes(s.organizationId) ? await findOrganization(tx, s.organizationId) : null;
+        const own = ids.includes(s.organizationId) ? await repositories.tenancy.findVisibleOrganization(s.organizationId) : null;
         return ids.map((id) => (id === s.organizationId ? own : null));
       },
       null,

@@ -1,5 +1,5 @@
 import type { PoolClient, QueryResult } from 'pg';
-import type { DataSource, QueryRunner } from 'typeorm';
+import { QueryResult as TypeormQueryResult, type DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { sqlState } from '../db/errors';
 import { ConcurrentChangeError } from '../errors';
 import type { Logger } from '../logger';
@@ -47,7 +47,18 @@ export class RequestTransaction {
     private readonly runner: QueryRunner,
     /** The runner's pg client: statements go to it directly (TypeORM's wrapper costs more than it gives here). */
     private readonly client: PoolClient,
-  ) {}
+  ) {
+    this.takeTypeormStatements();
+  }
+
+  /**
+   * The request's EntityManager, on the transaction's one connection with its settings: the
+   * repositories' TypeORM query builders run through it, and their statements take the same way
+   * as `query` (counted, one at a time).
+   */
+  get manager(): EntityManager {
+    return this.runner.manager;
+  }
 
   /**
    * BEGIN plus the role and limits in one round trip. The tenancy registry stays closed unless
@@ -92,6 +103,20 @@ export class RequestTransaction {
       this.conflicted = true;
       throw new ConcurrentChangeError({ cause: error });
     }
+  }
+
+  /**
+   * TypeORM's statements on this runner go through `send`, answered in the shape its
+   * PostgresQueryRunner gives (records, affected; raw as its builders read it). The runner counts
+   * as inside a transaction, so TypeORM never sends a BEGIN or COMMIT of its own.
+   */
+  private takeTypeormStatements(): void {
+    (this.runner as { isTransactionActive: boolean }).isTransactionActive = true;
+    this.runner.query = (async (sql: string, params?: unknown[], structured = false) => {
+      const result = (await this.send(sql, params)) as QueryResult;
+      const raw = result.command === 'UPDATE' || result.command === 'DELETE' ? [result.rows, result.rowCount] : result.rows;
+      return structured ? Object.assign(new TypeormQueryResult(), { records: result.rows, affected: result.rowCount ?? undefined, raw }) : raw;
+    }) as QueryRunner['query'];
   }
 
   /**

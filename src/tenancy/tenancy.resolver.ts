@@ -1,18 +1,10 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
-import { isUuid } from '../auth/token';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import { conflictWhenTaken } from '../db/errors';
 import { Atomic } from '../graphql/atomic';
 import type { RequestContext } from '../request/context';
 import { currencyCode, ianaTimeZone, requiredName } from '../validation';
 import { canChangeClinicSharing } from './permissions';
-import {
-  findOrganization,
-  insertOrganization,
-  insertTenant,
-  listTenants,
-  updateClinicSharing as storeClinicSharing,
-} from './tenancy.store';
 import { ClinicSharingEnum, Organization, ProvisionOrganizationInput, Tenant, ViewerInfo } from './tenancy.types';
 import { requirePlatformAdmin, requireTenant, type ClinicSharing } from './viewer';
 
@@ -26,7 +18,7 @@ export class OrganizationResolver {
   })
   async organization(@Ctx() ctx: RequestContext): Promise<Organization> {
     const scope = requireTenant(ctx.viewer);
-    const organization = await findOrganization(ctx.tx, scope.organizationId);
+    const organization = await ctx.repositories.tenancy.findVisibleOrganization(scope.organizationId);
     if (!organization) throw new NotFoundError('Organization');
     return organization;
   }
@@ -42,7 +34,7 @@ export class OrganizationResolver {
   }
 
   private tenantsOf(organization: Organization, ctx: RequestContext): Promise<Tenant[]> {
-    return listTenants(ctx.tx, organization.id);
+    return ctx.repositories.tenancy.visibleTenants(organization.id);
   }
 
   @Mutation(() => Organization, {
@@ -54,11 +46,11 @@ export class OrganizationResolver {
     @Arg('mode', () => ClinicSharingEnum, { description: 'The new sharing mode.' }) mode: ClinicSharing,
     @Ctx() ctx: RequestContext,
   ): Promise<Organization> {
-    const scope = requireTenant(ctx.viewer);
+    requireTenant(ctx.viewer);
     if (!canChangeClinicSharing(ctx.viewer)) {
       throw new ForbiddenError("Only the central's administrators can change how clinics share");
     }
-    return storeClinicSharing(ctx.tx, scope.organizationId, mode);
+    return ctx.repositories.tenancy.updateClinicSharing(mode);
   }
 
   @Mutation(() => Organization, {
@@ -84,10 +76,10 @@ export class OrganizationResolver {
     if (centralName === null && clinicNames.length > 1) {
       throw new BadUserInputError('centralName', 'An organization with several clinics needs a central (centralName)');
     }
-    const organization = await insertOrganization(ctx.tx, { name, currency, timeZone, clinicSharing: input.clinicSharing });
+    const organization = await ctx.repositories.tenancy.insertOrganization({ name, currency, timeZone, clinicSharing: input.clinicSharing });
     await uniqueTenantName(async () => {
-      if (centralName !== null) await insertTenant(ctx.tx, organization.id, centralName, 'CENTRAL');
-      for (const clinic of clinicNames) await insertTenant(ctx.tx, organization.id, clinic, 'CLINIC');
+      if (centralName !== null) await ctx.repositories.tenancy.insertTenant(organization, centralName, 'CENTRAL');
+      for (const clinic of clinicNames) await ctx.repositories.tenancy.insertTenant(organization, clinic, 'CLINIC');
     });
     return organization;
   }
@@ -113,7 +105,7 @@ export class ViewerResolver {
 
   @FieldResolver(() => Organization, { nullable: true, description: "The tenant's organization; null for a platform administrator." })
   organization(@Root() info: ViewerInfo, @Ctx() ctx: RequestContext): Promise<Organization | null> | null {
-    return info.organizationId ? findOrganization(ctx.tx, info.organizationId) : null;
+    return info.organizationId ? ctx.repositories.tenancy.findVisibleOrganization(info.organizationId) : null;
   }
 }
 
@@ -131,12 +123,12 @@ export class TenantResolver {
   ): Promise<Tenant> {
     requirePlatformAdmin(ctx.viewer);
     const clinicName = requiredName('name', name);
-    const organization = isUuid(organizationId) ? await findOrganization(ctx.tx, organizationId) : null;
+    const organization = await ctx.repositories.tenancy.findVisibleOrganization(organizationId);
     if (!organization) throw new NotFoundError('Organization');
-    const tenants = await listTenants(ctx.tx, organization.id);
+    const tenants = await ctx.repositories.tenancy.visibleTenants(organization.id);
     if (!tenants.some((tenant) => tenant.kind === 'CENTRAL')) {
       throw new BadUserInputError('organizationId', 'A standalone clinic has no central: clinics can only be added to a chain');
     }
-    return uniqueTenantName(() => insertTenant(ctx.tx, organization.id, clinicName, 'CLINIC'));
+    return uniqueTenantName(() => ctx.repositories.tenancy.insertTenant(organization, clinicName, 'CLINIC'));
   }
 }

@@ -1,32 +1,5 @@
 import type { RequestTransaction } from '../request/request-transaction';
 import type { ClinicSharing, TenantKind, TenantScope } from './viewer';
-import { Organization, Tenant } from './tenancy.types';
-
-interface TenantRow {
-  id: string;
-  organization_id: string;
-  name: string;
-  kind: TenantKind;
-}
-
-interface OrganizationRow {
-  id: string;
-  name: string;
-  currency: string;
-  time_zone: string;
-  clinic_sharing: ClinicSharing;
-}
-
-/** Instances of the GraphQL classes, which type-graphql passes to field resolvers without copying them. */
-const toTenant = (row: TenantRow): Tenant => Object.assign(new Tenant(), { id: row.id, organizationId: row.organization_id, name: row.name, kind: row.kind });
-const toOrganization = (row: OrganizationRow): Organization =>
-  Object.assign(new Organization(), {
-    id: row.id,
-    name: row.name,
-    currency: row.currency,
-    timeZone: row.time_zone,
-    clinicSharing: row.clinic_sharing,
-  });
 
 /**
  * Resolves the tenant a token names and narrows the transaction to its organization, in one
@@ -61,50 +34,4 @@ export async function enterTenant(tx: RequestTransaction, tenantId: string): Pro
     currency: row.currency,
     timeZone: row.time_zone,
   };
-}
-
-export async function findOrganization(tx: RequestTransaction, organizationId: string): Promise<Organization | null> {
-  const [row] = await tx.query<OrganizationRow>('SELECT id, name, currency, time_zone, clinic_sharing FROM organizations WHERE id = $1', [
-    organizationId,
-  ]);
-  return row ? toOrganization(row) : null;
-}
-
-/** The central first, then the clinics by name. */
-export async function listTenants(tx: RequestTransaction, organizationId: string): Promise<Tenant[]> {
-  const rows = await tx.query<TenantRow>(
-    `SELECT id, organization_id, name, kind FROM tenants WHERE organization_id = $1
-      ORDER BY kind = 'CENTRAL' DESC, name COLLATE catalog_order, id`,
-    [organizationId],
-  );
-  return rows.map(toTenant);
-}
-
-export async function insertOrganization(
-  tx: RequestTransaction,
-  input: { name: string; currency: string; timeZone: string; clinicSharing: ClinicSharing },
-): Promise<Organization> {
-  const [row] = await tx.query<OrganizationRow>(
-    `INSERT INTO organizations (name, currency, time_zone, clinic_sharing) VALUES ($1, $2, $3, $4)
-     RETURNING id, name, currency, time_zone, clinic_sharing`,
-    [input.name, input.currency, input.timeZone, input.clinicSharing],
-  );
-  return toOrganization(row);
-}
-
-export async function insertTenant(tx: RequestTransaction, organizationId: string, name: string, kind: TenantKind): Promise<Tenant> {
-  const [row] = await tx.query<TenantRow>(
-    `INSERT INTO tenants (organization_id, name, kind) VALUES ($1, $2, $3) RETURNING id, organization_id, name, kind`,
-    [organizationId, name, kind],
-  );
-  return toTenant(row);
-}
-
-export async function updateClinicSharing(tx: RequestTransaction, organizationId: string, mode: ClinicSharing): Promise<Organization> {
-  const [row] = await tx.query<OrganizationRow>(
-    `UPDATE organizations SET clinic_sharing = $2, version = version + 1, updated_at = now() WHERE id = $1
-     RETURNING id, name, currency, time_zone, clinic_sharing`,
-    [organizationId, mode],
-  );
-  return toOrganization(row);
 }

@@ -14,6 +14,7 @@ export const TenantEntity = new EntitySchema<TenantRow>({
     id: generatedId,
     name: { type: 'text' },
     kind: { type: 'text' },
-    createdAt,
+    // Not shown by the API: left out of the tenants every page reads.
+    createdAt: { ...createdAt, select: false },
   },
 });

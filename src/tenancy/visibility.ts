@@ -39,8 +39,13 @@ export function canSeeItem(scope: TenantScope, addedByTenantId: string, pkg: Own
   );
 }
 
+/** Where a predicate puts its bound values: it gets back the placeholder to write. */
+export interface BindParams {
+  add(value: unknown): string;
+}
+
 /** Collects bind parameters for a statement and hands out their `$n` placeholders. */
-export class SqlParams {
+export class SqlParams implements BindParams {
   readonly values: unknown[] = [];
   add(value: unknown): string {
     this.values.push(value);
@@ -49,7 +54,7 @@ export class SqlParams {
 }
 
 /** SQL twin of `canSee` for the table aliased `alias` (columns owner_tenant_id, shared). */
-export function visibleRowSql(scope: TenantScope, alias: string, params: SqlParams): string {
+export function visibleRowSql(scope: TenantScope, alias: string, params: BindParams): string {
   const own = `${alias}.owner_tenant_id = ${params.add(scope.tenantId)}`;
   if (scope.clinicSharing === 'BETWEEN_CLINICS') return `(${own} OR ${alias}.shared)`;
   if (scope.centralTenantId === null) return `(${own})`;
@@ -57,7 +62,7 @@ export function visibleRowSql(scope: TenantScope, alias: string, params: SqlPara
 }
 
 /** SQL twin of `canSeeItem` for items `item` of packages `pkg` with services `service`. */
-export function visibleItemSql(scope: TenantScope, item: string, pkg: string, service: string, params: SqlParams): string {
+export function visibleItemSql(scope: TenantScope, item: string, pkg: string, service: string, params: BindParams): string {
   const addedBy =
     scope.clinicSharing === 'BETWEEN_CLINICS'
       ? 'true'
@@ -66,7 +71,7 @@ export function visibleItemSql(scope: TenantScope, item: string, pkg: string, se
 }
 
 /** SQL twin of `originOf`, for filtering by origin. */
-export function originSql(scope: TenantScope, alias: string, origins: Origin[], params: SqlParams): string {
+export function originSql(scope: TenantScope, alias: string, origins: Origin[], params: BindParams): string {
   const parts = origins.map((origin) => {
     if (origin === 'OWN') return `${alias}.owner_tenant_id = ${params.add(scope.tenantId)}`;
     if (origin === 'CENTRAL') {

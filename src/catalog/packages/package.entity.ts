@@ -45,8 +45,9 @@ export const PackageItemEntity = new EntitySchema<PackageItemRow>({
     quantity: { type: 'integer' },
     // Insertion order (GENERATED ALWAYS AS IDENTITY in SQL): items are listed oldest first.
     position: { type: 'bigint', insert: false, update: false, select: false },
-    createdAt,
-    updatedAt,
+    // Not shown by the API: left out of the items a package's page reads.
+    createdAt: { ...createdAt, select: false },
+    updatedAt: { ...updatedAt, select: false },
   },
   // One row per service and adding tenant: adding it again adds to the quantity (ON CONFLICT on it).
   uniques: [

@@ -1,4 +1,3 @@
-import { isUuid } from '../../auth/token';
 import { conflictWhenTaken } from '../../db/errors';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../errors';
 import type { RequestContext } from '../../request/context';
@@ -7,31 +6,28 @@ import type { ChartedItem } from '../../pricing/odontogram';
 import type { PriceBook } from '../../pricing/price-source';
 import type { Totals } from '../../pricing/pricing.types';
 import { canAddItems, canChangeItem, canChangeRow } from '../../tenancy/permissions';
-import { requireTenant, requireTenantAdmin, type TenantScope, type Viewer } from '../../tenancy/viewer';
-import { canSee, canSeeItem } from '../../tenancy/visibility';
+import { requireTenant, requireTenantAdmin, type Viewer } from '../../tenancy/viewer';
 import { integerInRange, optionalText, requiredName } from '../../validation';
 import { expectVersion } from '../versions';
-import * as store from './package.store';
+import type { ItemWithService } from './package.repository';
 import type { CreatePackageInput, Package, PackageItem, PackageItemInput, UpdatePackageInput } from './package.types';
 
 export const MAX_ITEMS_PER_PACKAGE = 200;
 export const MAX_QUANTITY = 999;
 
 /** A package the viewer sees, or null; malformed ids are simply unknown. */
-export async function findVisiblePackage(ctx: RequestContext, id: string): Promise<Package | null> {
-  const scope = requireTenant(ctx.viewer);
-  if (!isUuid(id)) return null;
-  const pkg = await ctx.loaders.package.load(id);
-  return pkg && canSee(scope, pkg) ? pkg : null;
+export function findVisiblePackage(ctx: RequestContext, id: string): Promise<Package | null> {
+  requireTenant(ctx.viewer);
+  return ctx.loaders.package.load(id);
 }
 
 /** The items of a package the viewer sees, oldest first, with their services. */
-export function visibleItems(ctx: RequestContext, pkg: Package): Promise<store.ItemWithService[]> {
+export function visibleItems(ctx: RequestContext, pkg: Package): Promise<ItemWithService[]> {
   return ctx.loaders.visibleItems.load(pkg.id);
 }
 
 /** Items that count towards totals, quotes and plans (those whose service is active), at the book's unit prices. */
-export function countedItems(items: store.ItemWithService[], prices: PriceBook): ChartedItem[] {
+export function countedItems(items: ItemWithService[], prices: PriceBook): ChartedItem[] {
   return items
     .filter(({ service }) => service.active)
     .map(({ item, service }) => {
@@ -48,7 +44,7 @@ export function countedItems(items: store.ItemWithService[], prices: PriceBook):
 }
 
 /** A package's totals over the items the viewer sees: its counted items priced line by line, then summed. */
-export function packageTotals(items: store.ItemWithService[], prices: PriceBook): Totals {
+export function packageTotals(items: ItemWithService[], prices: PriceBook): Totals {
   return sumLines(countedItems(items, prices).map((item) => priceLine(item.unitPrice, item.taxRate, item.quantity)));
 }
 
@@ -59,9 +55,8 @@ async function packageToChange(
   allowed: (viewer: Viewer, pkg: Package) => boolean,
   refusal: string,
 ): Promise<Package> {
-  const scope = requireTenant(ctx.viewer);
-  const pkg = isUuid(id) ? await store.lockPackage(ctx.tx, scope, id) : null;
-  if (!pkg || !canSee(scope, pkg)) throw new NotFoundError('Package');
+  const pkg = await ctx.repositories.packages.lockVisible(id);
+  if (!pkg) throw new NotFoundError('Package');
   if (!allowed(ctx.viewer, pkg)) throw new ForbiddenError(refusal);
   return pkg;
 }
@@ -82,16 +77,16 @@ interface ItemToAdd {
  * Checks items to add: quantities 1-999, services visible to the viewer (else NOT_FOUND) and
  * active (else BAD_USER_INPUT); the same service twice becomes one item with the quantities added.
  */
-async function itemsToAdd(ctx: RequestContext, scope: TenantScope, inputs: PackageItemInput[]): Promise<ItemToAdd[]> {
+async function itemsToAdd(ctx: RequestContext, inputs: PackageItemInput[]): Promise<ItemToAdd[]> {
   if (inputs.length > MAX_ITEMS_PER_PACKAGE) {
     throw new BadUserInputError('items', `A package holds at most ${MAX_ITEMS_PER_PACKAGE} items`);
   }
   inputs.forEach((input, index) => integerInRange(`items[${index}].quantity`, input.quantity, 1, MAX_QUANTITY));
-  const services = await Promise.all(inputs.map((input) => (isUuid(input.serviceId) ? ctx.loaders.service.load(input.serviceId) : null)));
+  const services = await Promise.all(inputs.map((input) => ctx.loaders.service.load(input.serviceId)));
   const merged = new Map<string, ItemToAdd>();
   inputs.forEach((input, index) => {
     const service = services[index];
-    if (!service || !canSee(scope, service)) throw new NotFoundError('Service', `items[${index}].serviceId`);
+    if (!service) throw new NotFoundError('Service', `items[${index}].serviceId`);
     if (!service.active) {
       throw new BadUserInputError(`items[${index}].serviceId`, `The service "${service.name}" is deactivated and cannot be added`);
     }
@@ -106,28 +101,28 @@ async function itemsToAdd(ctx: RequestContext, scope: TenantScope, inputs: Packa
 }
 
 /** Adds (or merges) the viewer's own items and enforces the limits on the result. */
-async function addItems(ctx: RequestContext, scope: TenantScope, packageId: string, items: ItemToAdd[]): Promise<void> {
+async function addItems(ctx: RequestContext, pkg: Package, items: ItemToAdd[]): Promise<void> {
   if (items.length === 0) return;
-  const overflowing = await store.addOwnItems(ctx.tx, scope, packageId, items, MAX_QUANTITY);
+  const overflowing = await ctx.repositories.packages.addOwnItems(pkg, items, MAX_QUANTITY);
   if (overflowing.length > 0) {
     const { field } = items.find((item) => item.serviceId === overflowing[0])!;
     throw new BadUserInputError(field, `The quantity would pass ${MAX_QUANTITY} once added to the item already in the package`);
   }
-  if ((await store.countItems(ctx.tx, scope, packageId)) > MAX_ITEMS_PER_PACKAGE) {
+  if ((await ctx.repositories.packages.countItems(pkg)) > MAX_ITEMS_PER_PACKAGE) {
     throw new BadUserInputError('items', `A package holds at most ${MAX_ITEMS_PER_PACKAGE} items`);
   }
 }
 
 export async function createPackage(ctx: RequestContext, input: CreatePackageInput): Promise<Package> {
-  const scope = requireTenantAdmin(ctx.viewer);
+  requireTenantAdmin(ctx.viewer);
   const fields = {
     name: requiredName('name', input.name),
     description: optionalText('description', input.description, 2000),
     shared: input.shared,
   };
-  const items = await itemsToAdd(ctx, scope, input.items ?? []);
-  const pkg = await uniqueName(() => store.insertPackage(ctx.tx, scope, fields));
-  await addItems(ctx, scope, pkg.id, items);
+  const items = await itemsToAdd(ctx, input.items ?? []);
+  const pkg = await uniqueName(() => ctx.repositories.packages.insert(fields));
+  await addItems(ctx, pkg, items);
   return pkg;
 }
 
@@ -138,7 +133,6 @@ export async function updatePackage(
   input: UpdatePackageInput,
   expectedVersion: number | null | undefined,
 ): Promise<Package> {
-  const scope = requireTenant(ctx.viewer);
   const current = await packageToChange(ctx, id, canChangeRow, OWNER_ONLY);
   expectVersion(current.version, expectedVersion);
   const fields = {
@@ -146,17 +140,15 @@ export async function updatePackage(
     description: input.description === undefined ? current.description : optionalText('description', input.description, 2000),
     shared: input.shared ?? current.shared,
   };
-  return uniqueName(() => store.updatePackage(ctx.tx, scope, current.id, fields));
+  return uniqueName(() => ctx.repositories.packages.update(current, fields));
 }
 
 export async function setPackageActive(ctx: RequestContext, id: string, active: boolean): Promise<Package> {
-  const scope = requireTenant(ctx.viewer);
   const current = await packageToChange(ctx, id, canChangeRow, "Only the owner's administrators can deactivate or reactivate this package");
-  return (await store.setPackageActive(ctx.tx, scope, current.id, active)) ?? current;
+  return (await ctx.repositories.packages.setActive(current, active)) ?? current;
 }
 
 export async function addPackageItems(ctx: RequestContext, packageId: string, inputs: PackageItemInput[]): Promise<Package> {
-  const scope = requireTenant(ctx.viewer);
   const pkg = await packageToChange(
     ctx,
     packageId,
@@ -164,15 +156,14 @@ export async function addPackageItems(ctx: RequestContext, packageId: string, in
     'Items can be added by the owner, or by a clinic to an active package of its central',
   );
   if (inputs.length === 0) throw new BadUserInputError('items', 'items must hold at least one service to add');
-  await addItems(ctx, scope, pkg.id, await itemsToAdd(ctx, scope, inputs));
-  return store.touchPackage(ctx.tx, scope, pkg.id);
+  await addItems(ctx, pkg, await itemsToAdd(ctx, inputs));
+  return ctx.repositories.packages.touch(pkg);
 }
 
 /** The item to change, its package locked: unseen is NOT_FOUND, seen but added by another tenant is FORBIDDEN. */
-async function itemToChange(ctx: RequestContext, id: string): Promise<store.ItemWithService & { package: Package }> {
-  const scope = requireTenant(ctx.viewer);
-  const found = isUuid(id) ? await store.lockItem(ctx.tx, scope, id) : null;
-  if (!found || !canSeeItem(scope, found.item.addedByTenantId, found.package, found.service)) throw new NotFoundError('Package item');
+async function itemToChange(ctx: RequestContext, id: string): Promise<ItemWithService & { package: Package }> {
+  const found = await ctx.repositories.packages.lockVisibleItem(id);
+  if (!found) throw new NotFoundError('Package item');
   if (!canChangeItem(ctx.viewer, found.item)) {
     throw new ForbiddenError('Only administrators of the tenant that added this item can change or remove it');
   }
@@ -180,25 +171,23 @@ async function itemToChange(ctx: RequestContext, id: string): Promise<store.Item
 }
 
 export async function updatePackageItem(ctx: RequestContext, id: string, quantity: number): Promise<PackageItem> {
-  const scope = requireTenant(ctx.viewer);
   integerInRange('quantity', quantity, 1, MAX_QUANTITY);
-  const { item } = await itemToChange(ctx, id);
-  const updated = await store.setItemQuantity(ctx.tx, scope, item.id, quantity);
+  const { item, package: pkg } = await itemToChange(ctx, id);
+  const updated = await ctx.repositories.packages.setItemQuantity(item, quantity);
   if (!updated) throw new NotFoundError('Package item');
-  await store.touchPackage(ctx.tx, scope, item.packageId);
+  await ctx.repositories.packages.touch(pkg);
   return updated;
 }
 
 export async function removePackageItem(ctx: RequestContext, id: string): Promise<Package> {
-  const scope = requireTenant(ctx.viewer);
-  const { item } = await itemToChange(ctx, id);
-  if (!(await store.deleteItem(ctx.tx, scope, item.id))) throw new NotFoundError('Package item');
-  return store.touchPackage(ctx.tx, scope, item.packageId);
+  const { item, package: pkg } = await itemToChange(ctx, id);
+  if (!(await ctx.repositories.packages.deleteItem(item))) throw new NotFoundError('Package item');
+  return ctx.repositories.packages.touch(pkg);
 }
 
 /** A new package of the viewer's own with the visible items whose services are active, one per service. */
 export async function duplicatePackage(ctx: RequestContext, id: string, name: string): Promise<Package> {
-  const scope = requireTenantAdmin(ctx.viewer);
+  requireTenantAdmin(ctx.viewer);
   const source = await findVisiblePackage(ctx, id);
   if (!source) throw new NotFoundError('Package');
   const merged = new Map<string, ItemToAdd>();
@@ -212,8 +201,8 @@ export async function duplicatePackage(ctx: RequestContext, id: string, name: st
     merged.set(service.id, copied);
   }
   const copy = await uniqueName(() =>
-    store.insertPackage(ctx.tx, scope, { name: requiredName('name', name), description: source.description, shared: true }),
+    ctx.repositories.packages.insert({ name: requiredName('name', name), description: source.description, shared: true }),
   );
-  await addItems(ctx, scope, copy.id, [...merged.values()]);
+  await addItems(ctx, copy, [...merged.values()]);
   return copy;
 }

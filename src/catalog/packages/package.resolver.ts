@@ -13,7 +13,7 @@ import { originOf, type Origin } from '../../tenancy/visibility';
 import { pageRequest, searchTerm, toPage } from '../pagination';
 import { Service } from '../services/service.types';
 import * as operations from './package.operations';
-import { countPackages, listPackages, PACKAGE_SORT_KEYS, type PackageListFilter } from './package.store';
+import { PACKAGE_SORT_KEYS, type PackageListFilter } from './package.repository';
 import {
   CreatePackageInput,
   Package,
@@ -61,11 +61,10 @@ export class PackageResolver {
     })
     after?: string | null,
   ): Promise<PackagePage> {
-    const scope = requireTenant(ctx.viewer);
     const key = PACKAGE_SORT_KEYS[orderBy?.field ?? 'NAME'];
     const page = pageRequest(first, after, key, orderBy?.direction ?? 'ASC');
     const listFilter = packageListFilter(filter);
-    const rows = await listPackages(ctx.tx, scope, listFilter, key, page);
+    const rows = await ctx.repositories.packages.list(listFilter, key, page);
     for (const { node } of rows) ctx.loaders.package.prime(node.id, node);
     return { ...toPage(rows, page, key), filter: listFilter };
   }
@@ -269,6 +268,6 @@ export class PackageItemResolver {
 export class PackageConnectionResolver {
   @FieldResolver(() => Int, { description: 'All matches of the filter, not only this page.' })
   totalCount(@Root() page: PackagePage, @Ctx() ctx: RequestContext): Promise<number> {
-    return countPackages(ctx.tx, requireTenant(ctx.viewer), page.filter);
+    return ctx.repositories.packages.count(page.filter);
   }
 }

@@ -1,28 +1,23 @@
-import { isUuid } from '../../auth/token';
 import { conflictWhenTaken } from '../../db/errors';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors';
 import type { RequestContext } from '../../request/context';
 import { canChangeRow } from '../../tenancy/permissions';
 import { requireTenant, requireTenantAdmin } from '../../tenancy/viewer';
-import { canSee } from '../../tenancy/visibility';
 import { decimalInRange, integerInRange, optionalText, requiredName } from '../../validation';
 import { expectVersion } from '../versions';
-import * as store from './service.store';
+import type { ServiceFields } from './service.repository';
 import type { CreateServiceInput, Service, UpdateServiceInput } from './service.types';
 
 /** A service the viewer sees, or null; malformed ids are simply unknown. */
-export async function findVisibleService(ctx: RequestContext, id: string): Promise<Service | null> {
-  const scope = requireTenant(ctx.viewer);
-  if (!isUuid(id)) return null;
-  const service = await ctx.loaders.service.load(id);
-  return service && canSee(scope, service) ? service : null;
+export function findVisibleService(ctx: RequestContext, id: string): Promise<Service | null> {
+  requireTenant(ctx.viewer);
+  return ctx.loaders.service.load(id);
 }
 
 /** The service to change, locked; unseen is NOT_FOUND, seen but not the viewer's to change is FORBIDDEN. */
 async function serviceToChange(ctx: RequestContext, id: string): Promise<Service> {
-  const scope = requireTenant(ctx.viewer);
-  const service = isUuid(id) ? await store.lockService(ctx.tx, scope, id) : null;
-  if (!service || !canSee(scope, service)) throw new NotFoundError('Service');
+  const service = await ctx.repositories.services.lockVisible(id);
+  if (!service) throw new NotFoundError('Service');
   if (!canChangeRow(ctx.viewer, service)) throw new ForbiddenError("Only the owner's administrators can change this service");
   return service;
 }
@@ -42,8 +37,8 @@ const uniqueCode = <T>(work: () => Promise<T>): Promise<T> =>
   conflictWhenTaken(new ConflictError('Another service of this tenant already has that code', 'code'), work);
 
 export async function createService(ctx: RequestContext, input: CreateServiceInput): Promise<Service> {
-  const scope = requireTenantAdmin(ctx.viewer);
-  const fields: store.ServiceFields = {
+  requireTenantAdmin(ctx.viewer);
+  const fields: ServiceFields = {
     code: optionalCode(input.code),
     name: requiredName('name', input.name),
     family: optionalText('family', input.family, 80),
@@ -53,7 +48,7 @@ export async function createService(ctx: RequestContext, input: CreateServiceInp
     odontogramScope: input.odontogramScope,
     shared: input.shared,
   };
-  return uniqueCode(() => store.insertService(ctx.tx, scope, fields));
+  return uniqueCode(() => ctx.repositories.services.insert(fields));
 }
 
 /**
@@ -66,10 +61,9 @@ export async function updateService(
   input: UpdateServiceInput,
   expectedVersion: number | null | undefined,
 ): Promise<Service> {
-  const scope = requireTenant(ctx.viewer);
   const current = await serviceToChange(ctx, id);
   expectVersion(current.version, expectedVersion);
-  const next: store.ServiceFields = {
+  const next: ServiceFields = {
     code: input.code === undefined ? current.code : optionalCode(input.code),
     name: input.name == null ? current.name : requiredName('name', input.name),
     family: input.family === undefined ? current.family : optionalText('family', input.family, 80),
@@ -79,11 +73,10 @@ export async function updateService(
     odontogramScope: input.odontogramScope ?? current.odontogramScope,
     shared: input.shared ?? current.shared,
   };
-  return uniqueCode(() => store.updateService(ctx.tx, scope, current.id, next));
+  return uniqueCode(() => ctx.repositories.services.update(current, next));
 }
 
 export async function setServiceActive(ctx: RequestContext, id: string, active: boolean): Promise<Service> {
-  const scope = requireTenant(ctx.viewer);
   const current = await serviceToChange(ctx, id);
-  return (await store.setServiceActive(ctx.tx, scope, current.id, active)) ?? current;
+  return (await ctx.repositories.services.setActive(current, active)) ?? current;
 }

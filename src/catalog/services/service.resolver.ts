@@ -8,7 +8,7 @@ import { originOf, type Origin } from '../../tenancy/visibility';
 import { optionalText } from '../../validation';
 import { pageRequest, searchTerm, toPage } from '../pagination';
 import * as operations from './service.operations';
-import { countServices, listServices, SERVICE_SORT_KEYS, type ServiceListFilter } from './service.store';
+import { SERVICE_SORT_KEYS, type ServiceListFilter } from './service.repository';
 import { CreateServiceInput, Service, ServiceConnection, ServiceFilter, ServiceOrder, UpdateServiceInput } from './service.types';
 
 /** What `totalCount` needs to count the same matches later, only when asked for. */
@@ -43,7 +43,6 @@ export class ServiceResolver {
     })
     after?: string | null,
   ): Promise<ServicePage> {
-    const scope = requireTenant(ctx.viewer);
     const key = SERVICE_SORT_KEYS[orderBy?.field ?? 'NAME'];
     const page = pageRequest(first, after, key, orderBy?.direction ?? 'ASC');
     const listFilter: ServiceListFilter = {
@@ -53,7 +52,7 @@ export class ServiceResolver {
       family: optionalText('family', filter?.family, 80),
       odontogramScope: filter?.odontogramScope ?? null,
     };
-    const rows = await listServices(ctx.tx, scope, listFilter, key, page);
+    const rows = await ctx.repositories.services.list(listFilter, key, page);
     for (const { node } of rows) ctx.loaders.service.prime(node.id, node);
     return { ...toPage(rows, page, key), filter: listFilter };
   }
@@ -117,6 +116,6 @@ export class ServiceResolver {
 export class ServiceConnectionResolver {
   @FieldResolver(() => Int, { description: 'All matches of the filter, not only this page.' })
   totalCount(@Root() page: ServicePage, @Ctx() ctx: RequestContext): Promise<number> {
-    return countServices(ctx.tx, requireTenant(ctx.viewer), page.filter);
+    return ctx.repositories.services.count(page.filter);
   }
 }

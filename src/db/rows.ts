@@ -1,0 +1,42 @@
+import type { EntitySchema, EntitySchemaColumnOptions } from 'typeorm';
+import type { BindParams } from '../tenancy/visibility';
+
+/**
+ * An entity's columns as a repository's own SQL selects them, and the mapper that turns such a row
+ * into an instance of the entity's class. Both are read from the entity, so the hand-written SQL of
+ * the hot paths and TypeORM's hydration map the same columns to the same properties.
+ */
+export class EntityRows<T> {
+  private readonly target: new () => T;
+  private readonly columns: { column: string; property: string }[];
+
+  constructor(entity: EntitySchema<T>) {
+    this.target = entity.options.target as new () => T;
+    this.columns = (Object.entries(entity.options.columns) as [string, EntitySchemaColumnOptions][])
+      .filter(([, options]) => options?.select !== false)
+      .map(([property, options]) => ({ property, column: options?.name ?? property }));
+  }
+
+  /** `alias.column AS <prefix>column, …`: what `read` reads with the same prefix. */
+  select(alias: string, prefix = ''): string {
+    return this.columns.map(({ column }) => `${alias}.${column} AS ${prefix}${column}`).join(', ');
+  }
+
+  read(row: Record<string, unknown>, prefix = ''): T {
+    const instance = new this.target() as Record<string, unknown>;
+    for (const { column, property } of this.columns) instance[property] = row[prefix + column];
+    return instance as T;
+  }
+}
+
+/** Bind parameters for TypeORM's query builders (`:p1`, `:p2`, …), so they take the visibility predicates too. */
+export class NamedParams implements BindParams {
+  readonly values: Record<string, unknown> = {};
+  private count = 0;
+
+  add(value: unknown): string {
+    const name = `p${++this.count}`;
+    this.values[name] = value;
+    return `:${name}`;
+  }
+}

@@ -1,0 +1,44 @@
+import { PackageRepository } from '../catalog/packages/package.repository';
+import { ServiceRepository } from '../catalog/services/service.repository';
+import { PriceListEntryRepository } from '../pricing/price-list-entry.repository';
+import { PriceListRepository } from '../pricing/price-list.repository';
+import { TenancyRepository } from '../tenancy/tenancy.repository';
+import { requireTenant, type Viewer } from '../tenancy/viewer';
+import type { RequestTransaction } from './request-transaction';
+
+/**
+ * The request's repositories: the only code that reads or writes the tables, all on the request's
+ * transaction and each answering only what the viewer may see. The catalogue's are made on first
+ * use; a viewer acting for no tenant (a platform administrator) reaches none (FORBIDDEN).
+ */
+export class Repositories {
+  readonly tenancy: TenancyRepository;
+  private servicesOfTenant?: ServiceRepository;
+  private packagesOfTenant?: PackageRepository;
+  private priceListsOfTenant?: PriceListRepository;
+  private priceListEntriesOfTenant?: PriceListEntryRepository;
+
+  constructor(
+    private readonly tx: RequestTransaction,
+    private readonly viewer: Viewer,
+  ) {
+    this.tenancy = new TenancyRepository(tx, viewer);
+  }
+
+  get services(): ServiceRepository {
+    return (this.servicesOfTenant ??= new ServiceRepository(this.tx, requireTenant(this.viewer)));
+  }
+
+  /** Packages and their items. */
+  get packages(): PackageRepository {
+    return (this.packagesOfTenant ??= new PackageRepository(this.tx, requireTenant(this.viewer)));
+  }
+
+  get priceLists(): PriceListRepository {
+    return (this.priceListsOfTenant ??= new PriceListRepository(this.tx, requireTenant(this.viewer)));
+  }
+
+  get priceListEntries(): PriceListEntryRepository {
+    return (this.priceListEntriesOfTenant ??= new PriceListEntryRepository(this.tx, requireTenant(this.viewer)));
+  }
+}

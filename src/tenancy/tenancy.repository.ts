@@ -1,0 +1,80 @@
+import { isUuid } from '../auth/token';
+import { EntityRows } from '../db/rows';
+import type { RequestTransaction } from '../request/request-transaction';
+import { OrganizationEntity } from './organization.entity';
+import { TenantEntity } from './tenant.entity';
+import type { Organization, Tenant } from './tenancy.types';
+import { isPlatformAdmin, requireTenant, type ClinicSharing, type TenantKind, type Viewer } from './viewer';
+
+const tenantRows = new EntityRows(TenantEntity);
+const organizationRows = new EntityRows(OrganizationEntity);
+
+/**
+ * The one door to `organizations` and `tenants` for a request. A tenant's user sees its own
+ * organization and its tenants; a platform administrator sees every organization (the registry
+ * its transaction opens) and no catalogue. Row Level Security enforces the same underneath.
+ */
+export class TenancyRepository {
+  constructor(
+    private readonly tx: RequestTransaction,
+    private readonly viewer: Viewer,
+  ) {}
+
+  /** The organization, when the viewer may see it; null otherwise (malformed ids included). */
+  async findVisibleOrganization(id: string): Promise<Organization | null> {
+    if (!this.mayRead(id)) return null;
+    return this.tx.manager.createQueryBuilder(OrganizationEntity, 'o').where('o.id = :id', { id }).getOne();
+  }
+
+  /**
+   * The organization's tenants, central first, then clinics by name; none when the viewer may not
+   * see it. Every owner and `addedBy` of a page is answered from this one statement (the tenant
+   * loader), a hot path: hand-written SQL read by the entity's mapper.
+   */
+  async visibleTenants(organizationId: string): Promise<Tenant[]> {
+    if (!this.mayRead(organizationId)) return [];
+    const rows = await this.tx.query(
+      `SELECT ${tenantRows.select('t')} FROM tenants t WHERE t.organization_id = $1
+        ORDER BY t.kind = 'CENTRAL' DESC, t.name COLLATE catalog_order, t.id`,
+      [organizationId],
+    );
+    return rows.map((row) => tenantRows.read(row));
+  }
+
+  /** A new organization (platform administrators: the registry is open to their transaction only). */
+  async insertOrganization(input: { name: string; currency: string; timeZone: string; clinicSharing: ClinicSharing }): Promise<Organization> {
+    const result = await this.tx.manager.createQueryBuilder().insert().into(OrganizationEntity).values(input).returning('*').updateEntity(false).execute();
+    return organizationRows.read(result.raw[0]);
+  }
+
+  async insertTenant(organization: Organization, name: string, kind: TenantKind): Promise<Tenant> {
+    const result = await this.tx.manager
+      .createQueryBuilder()
+      .insert()
+      .into(TenantEntity)
+      .values({ organizationId: organization.id, name, kind })
+      .returning('*')
+      .updateEntity(false)
+      .execute();
+    return tenantRows.read(result.raw[0]);
+  }
+
+  /** Sets how the clinics of the viewer's own organization share their catalogues. */
+  async updateClinicSharing(mode: ClinicSharing): Promise<Organization> {
+    const { organizationId } = requireTenant(this.viewer);
+    const result = await this.tx.manager
+      .createQueryBuilder()
+      .update(OrganizationEntity)
+      .set({ clinicSharing: mode, version: () => 'version + 1', updatedAt: () => 'now()' })
+      .where('id = :id', { id: organizationId })
+      .returning('*')
+      .updateEntity(false)
+      .execute();
+    return organizationRows.read(result.raw[0]);
+  }
+
+  private mayRead(organizationId: string): boolean {
+    if (!isUuid(organizationId)) return false;
+    return isPlatformAdmin(this.viewer) || this.viewer.scope?.organizationId === organizationId;
+  }
+}
