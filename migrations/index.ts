@@ -5,6 +5,7 @@ import { IndexOnlyCounts } from './0004_index_only_counts';
 import { PackageCounts } from './0005_package_counts';
 import { ServiceTaxExemption } from './0007_service_tax_exemption';
 import { PriceLists } from './0008_price_lists';
+import { ChangeFeed } from './0009_change_feed';
 import { EnterTenant } from './0010_enter_tenant';
 import { EnterTenantTimeZone } from './0011_enter_tenant_time_zone';
 
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   PackageCounts,
   ServiceTaxExemption,
   PriceLists,
+  ChangeFeed,
   EnterTenant,
   EnterTenantTimeZone,
 ];

@@ -21,6 +21,7 @@ export interface Config {
   demoData: boolean;
   /** Upper bound for one SQL statement of a request, so a bad query cannot hold a connection. */
   statementTimeoutMs: number;
+  webhooks: WebhookSettings;
   /** Bearer token GET /metrics requires; unset: open in development, absent (404) in production. */
   metricsToken?: string;
   /** `pretty`: one readable line per event; `json`: one JSON object per line. Unset: pretty in development on a terminal, else JSON. */
@@ -29,6 +30,20 @@ export interface Config {
   otlpEndpoint?: string;
   /** `service.name` of the exported spans (OTEL_SERVICE_NAME). */
   otelServiceName: string;
+}
+
+/** Webhook delivery (api.md "Webhooks"). */
+export interface WebhookSettings {
+  /** A receiver must answer 2xx within this long. */
+  timeoutMs: number;
+  /** Retry n waits retryBaseMs x 2^(n-1), at most an hour. */
+  retryBaseMs: number;
+  /** Tries in all before a delivery is FAILED. */
+  maxAttempts: number;
+  /** Loopback, private and link-local receivers are refused in production unless this is true. */
+  allowPrivateUrls: boolean;
+  /** How often the worker looks for work when no notification woke it (not an environment setting). */
+  pollMs: number;
 }
 
 export type LogFormat = 'pretty' | 'json';
@@ -145,6 +160,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel,
     demoData,
     statementTimeoutMs: parseInteger('STATEMENT_TIMEOUT_MS', env.STATEMENT_TIMEOUT_MS, 5000, 100, 600000),
+    webhooks: {
+      timeoutMs: parseInteger('WEBHOOK_TIMEOUT_MS', env.WEBHOOK_TIMEOUT_MS, 10_000, 100, 120_000),
+      retryBaseMs: parseInteger('WEBHOOK_RETRY_BASE_MS', env.WEBHOOK_RETRY_BASE_MS, 1000, 1, 3_600_000),
+      maxAttempts: parseInteger('WEBHOOK_MAX_ATTEMPTS', env.WEBHOOK_MAX_ATTEMPTS, 10, 1, 100),
+      allowPrivateUrls: parseBoolean('WEBHOOK_ALLOW_PRIVATE_URLS', env.WEBHOOK_ALLOW_PRIVATE_URLS, false),
+      pollMs: 1000,
+    },
     metricsToken: parseToken('METRICS_TOKEN', env.METRICS_TOKEN),
     logFormat: parseLogFormat(env.LOG_FORMAT),
     otlpEndpoint: parseOtlpEndpoint(env),

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebhookWorker } from './changes/webhook.worker';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { ConfigError, type Config } from './config';
 import { createDataSource } from './db/data-source';
@@ -15,11 +16,11 @@ import { watchPool } from './observability/metrics';
 export interface RunningServer {
   url: string;
   port: number;
-  /** Stops accepting, lets in-flight requests finish (bounded), closes the pool. */
+  /** Stops accepting, lets in-flight requests and webhook deliveries finish (bounded), closes the pool. */
   stop(): Promise<void>;
 }
 
-/** Database pool, schema, Apollo and Express on one HTTP server: everything but the process. */
+/** Database pool, schema, Apollo and Express on one HTTP server, and the webhook worker: everything but the process. */
 export async function startServer(config: Config, databaseUrl: string, log: Logger): Promise<RunningServer> {
   if (config.migrateOnStart) await migrate(databaseUrl, log);
   const dataSource = createDataSource(databaseUrl, config, log);
@@ -38,6 +39,9 @@ export async function startServer(config: Config, databaseUrl: string, log: Logg
     httpServer.once('error', (error) => reject(new ConfigError(`PORT ${config.port} on HOST ${config.host} cannot be listened on: ${error.message}`)));
     httpServer.listen(config.port, config.host, resolve);
   });
+  // Every server process delivers webhooks; they share the work through the database.
+  const worker = new WebhookWorker(dataSource, databaseUrl, config, log);
+  await worker.start();
   const { port } = httpServer.address() as AddressInfo;
   const shownHost = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
   return {
@@ -45,7 +49,8 @@ export async function startServer(config: Config, databaseUrl: string, log: Logg
     port,
     async stop() {
       // The drain plugin closes the listener and waits for in-flight requests, at most DRAIN_TIMEOUT_MS.
-      await apollo.stop();
+      // The worker stops taking work while requests drain; both finish what they started.
+      await Promise.all([apollo.stop(), worker.stop()]);
       unwatchPool();
       await dataSource.destroy();
     },

@@ -5,7 +5,7 @@ import { parse } from 'graphql';
 
 /**
  * The subgraph composes into a supergraph with the suite's budgeting module, whose budget lines
- * reference this service's packages and services by key (the router then asks `_entities` for
+ * reference this service's packages, services and price lists by key (the router then asks `_entities` for
  * the rest). Any composition error, or any hint (an inconsistent entity, a key the router could
  * not use, a shared type that drifted), fails the test.
  */
@@ -39,6 +39,7 @@ function budgeting(references: string): string {
       quantity: Int!
       package: Package
       service: Service
+      priceList: PriceList
       tooth: Int
     }
 
@@ -53,6 +54,7 @@ function budgeting(references: string): string {
 const REFERENCES = `
   type Package @key(fields: "id", resolvable: false) { id: ID! }
   type Service @key(fields: "id", resolvable: false) { id: ID! }
+  type PriceList @key(fields: "id", resolvable: false) { id: ID! }
 `;
 
 function compose(budgetingSdl: string, catalogSdl = catalog) {
@@ -63,7 +65,7 @@ function compose(budgetingSdl: string, catalogSdl = catalog) {
 }
 
 describe('composition with the budgeting subgraph', () => {
-  it('composes without errors or hints; budget lines reach packages and services through the catalogue', () => {
+  it('composes without errors or hints; budget lines reach packages, services and price lists through the catalogue', () => {
     const result = compose(budgeting(REFERENCES));
     expect(result.errors?.map((error) => error.message) ?? []).toEqual([]);
     expect(result.hints?.map((hint) => `${hint.definition.code}: ${hint.message}`)).toEqual([]);
@@ -71,7 +73,9 @@ describe('composition with the budgeting subgraph', () => {
     // The catalogue resolves both entities; the budgeting module only references them.
     expect(supergraph).toMatch(/type Package\s+@join__type\(graph: BUDGETING, key: "id", resolvable: false\)\s+@join__type\(graph: CATALOG, key: "id"\)/);
     expect(supergraph).toMatch(/type Service\s+@join__type\(graph: BUDGETING, key: "id", resolvable: false\)\s+@join__type\(graph: CATALOG, key: "id"\)/);
+    expect(supergraph).toMatch(/type PriceList\s+@join__type\(graph: BUDGETING, key: "id", resolvable: false\)\s+@join__type\(graph: CATALOG, key: "id"\)/);
     expect(supergraph).toMatch(/scalar Decimal/);
+    expect(supergraph).toMatch(/scalar Date\b/);
   });
 
   it('fails when the catalogue’s Service loses its key (the test can fail)', () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { buildSchema, printType, type GraphQLObjectType } from 'graphql';
 import { createSubgraphSchema, printSubgraphFile } from '../src/graphql/subgraph';
 import { addItems, createPackage, createService, uniqueName } from './support/catalog';
+import { createPriceList } from './support/price-lists';
 import { TestServer, type Chain } from './support/harness';
 
 /**
@@ -21,6 +22,7 @@ const ENTITIES = `query($representations: [_Any!]!) {
     ... on PackageItem { id quantity service { id name } addedBy { id } totals { total } }
     ... on Tenant { id name kind }
     ... on Organization { id name currency }
+    ... on PriceList { id name validFrom validUntil createdAt }
   }
 }`;
 
@@ -71,8 +73,12 @@ describe('_entities', () => {
   let clinicService: any;
   let centralPackage: any;
   let clinicPackage: any;
+  let centralList: any;
+  let privateList: any;
 
   beforeAll(async () => {
+    centralList = await createPriceList(server, chain.central!.admin, { validFrom: '2027-01-01', validUntil: '2027-12-31' });
+    privateList = await createPriceList(server, chain.central!.admin, { shared: false });
     sharedService = await createService(server, chain.central!.admin, { price: '12.5', taxRate: '21' });
     privateService = await createService(server, chain.central!.admin, { shared: false });
     clinicService = await createService(server, chain.clinics[0].admin);
@@ -95,6 +101,8 @@ describe('_entities', () => {
       { __typename: 'Tenant', id: other.clinics[0].id }, // another organization's
       { __typename: 'Organization', id: chain.organization.id },
       { __typename: 'Organization', id: other.organization.id },
+      { __typename: 'PriceList', id: centralList.id },
+      { __typename: 'PriceList', id: privateList.id }, // the central's unshared list: unseen
     ];
     const response = await server.gql(ENTITIES, { representations }, viewer.staff);
     expect(response.errors).toBeUndefined();
@@ -112,6 +120,8 @@ describe('_entities', () => {
       null,
       `Organization:${chain.organization.id}`,
       null,
+      `PriceList:${centralList.id}`,
+      null,
     ]);
     // Custom scalars are written as the API writes them.
     expect(entities[2]).toMatchObject({ price: '12.50', taxRate: '21.00', deactivatedAt: null, origin: 'CENTRAL', owner: { id: chain.central!.id } });
@@ -119,6 +129,8 @@ describe('_entities', () => {
     expect(entities[0]).toMatchObject({ itemCount: 1, totals: { total: '30.25' }, items: [{ service: { id: sharedService.id, price: '12.50' } }] });
     expect(entities[6]).toMatchObject({ quantity: 2, service: { id: sharedService.id }, addedBy: { id: chain.central!.id }, totals: { total: '30.25' } });
     expect(entities[8]).toMatchObject({ kind: 'CENTRAL' });
+    // Calendar days stay "YYYY-MM-DD" (the Date scalar), timestamps ISO-8601 (DateTime).
+    expect(entities[12]).toMatchObject({ validFrom: '2027-01-01', validUntil: '2027-12-31', createdAt: centralList.createdAt });
     expect(entities[10]).toMatchObject({ name: expect.stringMatching(/^Cadena /), currency: 'EUR' });
   });
 
@@ -169,11 +181,12 @@ describe('_entities', () => {
         { __typename: 'Service', id: sharedService.id },
         { __typename: 'Tenant', id: chain.central!.id },
         { __typename: 'Organization', id: chain.organization.id },
+        { __typename: 'PriceList', id: centralList.id },
       ]);
       const response = await server.gql(ENTITIES, { representations }, viewer.staff);
       expect(response.errors).toBeUndefined();
       expect(response.data._entities.filter((entity: unknown) => entity === null)).toEqual([]);
-      expect(response.data._entities).toHaveLength(count * 5);
+      expect(response.data._entities).toHaveLength(count * 6);
       return Number(response.headers.get('x-sql-statements'));
     };
     const five = await statementsFor(5);

@@ -23,3 +23,14 @@ describe('schema.graphql', () => {
     expect(fs.readFileSync(path.join(__dirname, 'contract.graphql'), 'utf8')).toBe(fs.readFileSync(shared, 'utf8'));
   });
 });
+
+describe("next.graphql's change history, feed and webhooks", () => {
+  it('are kept: no breaking change against next.graphql on their types and fields', () => {
+    const nextFile = path.join(root, '..', 'shared', 'contract', 'next.graphql');
+    if (!fs.existsSync(nextFile)) return;
+    const next = buildSchema(fs.readFileSync(nextFile, 'utf8'));
+    const ours = buildSchema(fs.readFileSync(path.join(root, 'schema.graphql'), 'utf8'));
+    const ofFeed = /Catalog|FieldChange|history|catalogChanges|Webhook|webhook/;
+    expect(findBreakingChanges(next, ours).map((change) => change.description).filter((description) => ofFeed.test(description))).toEqual([]);
+  });
+});

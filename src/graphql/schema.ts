@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { CatalogEventResolver, PackageHistoryResolver, PriceListHistoryResolver, ServiceHistoryResolver } from '../changes/catalog-event.resolver';
+import { WebhookResolver } from '../changes/webhook.resolver';
 import { PackageConnectionResolver, PackageItemResolver, PackageResolver } from '../catalog/packages/package.resolver';
 import { ServiceConnectionResolver, ServiceResolver } from '../catalog/services/service.resolver';
 import {
@@ -35,6 +37,11 @@ export const RESOLVERS = [
   PriceListConnectionResolver,
   PriceListEntryConnectionResolver,
   ServiceEffectivePriceResolver,
+  ServiceHistoryResolver,
+  PackageHistoryResolver,
+  PriceListHistoryResolver,
+  CatalogEventResolver,
+  WebhookResolver,
 ] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {

@@ -69,25 +69,28 @@ export function watchPool(pool: PoolCounts): () => void {
 }
 
 type FeedAgeSource = () => Promise<number | null> | number | null;
-let feedAgeSource: FeedAgeSource | null = null;
+/** The sources registered, latest last: one per running server (tests run several in one process). */
+const feedAgeSources: FeedAgeSource[] = [];
 
 new Gauge({
   name: 'catalog_feed_oldest_undelivered_event_age_seconds',
   help: 'Age of the oldest change-feed event not yet delivered to every active webhook; 0 when there is none.',
   async collect() {
-    this.set((await feedAgeSource?.()) ?? 0);
+    this.set((await feedAgeSources[feedAgeSources.length - 1]?.()) ?? 0);
   },
   registers: [registry],
 });
 
 /**
  * The change feed tells, at each scrape, how old its oldest undelivered event is (seconds, or null
- * for none). Until it does, the gauge reads 0. Returns the function that stops it.
+ * for none); the latest source registered answers. Until one is, the gauge reads 0. Returns the
+ * function that removes this source.
  */
 export function measureFeedAgeWith(source: FeedAgeSource): () => void {
-  feedAgeSource = source;
+  feedAgeSources.push(source);
   return () => {
-    if (feedAgeSource === source) feedAgeSource = null;
+    const index = feedAgeSources.indexOf(source);
+    if (index >= 0) feedAgeSources.splice(index, 1);
   };
 }
 

@@ -11,6 +11,7 @@ import { canChangeRow } from '../tenancy/permissions';
 import { requireTenant, requireTenantAdmin, type TenantScope } from '../tenancy/viewer';
 import { decimalInRange, optionalText, requiredName } from '../validation';
 import { expectVersion } from '../catalog/versions';
+import { recordPriceListChange, recordPriceListEntries } from '../changes/catalog-event.recorder';
 import type { PriceListColumn } from '../exports/price-list-columns';
 import { columnName, type ImportSheet, type RowError } from '../imports/price-list-file';
 import { PriceListEntryRepository, type EntryKey } from './price-list-entry.repository';
@@ -70,7 +71,9 @@ export async function createPriceList(ctx: RequestContext, input: CreatePriceLis
     validUntil: input.validUntil ?? null,
     shared: input.shared,
   });
-  return uniqueName(() => ctx.repositories.priceLists.insert(fields));
+  const list = await uniqueName(() => ctx.repositories.priceLists.insert(fields));
+  await recordPriceListChange(ctx, null, list);
+  return list;
 }
 
 /** Whether `next` writes what `current` already holds (values are normalised by then: trimmed text, "YYYY-MM-DD" days). */
@@ -97,12 +100,17 @@ export async function updatePriceList(
   });
   // A call that changes nothing raises no version.
   if (changesNothing(next, current)) return current;
-  return uniqueName(() => repositories(ctx).lists.update(current.id, next));
+  const updated = await uniqueName(() => repositories(ctx).lists.update(current.id, next));
+  await recordPriceListChange(ctx, current, updated);
+  return updated;
 }
 
 export async function setPriceListActive(ctx: RequestContext, id: string, active: boolean): Promise<PriceList> {
   const current = await listToChange(ctx, id);
-  return (await repositories(ctx).lists.setActive(current.id, active)) ?? current;
+  const updated = await repositories(ctx).lists.setActive(current.id, active);
+  if (!updated) return current;
+  await recordPriceListChange(ctx, current, updated);
+  return updated;
 }
 
 /** `${serviceId}/${clinicId or ''}`: one entry per (list, service, clinic). */
@@ -183,13 +191,23 @@ async function changeEntries(
   removals: PriceListEntry[],
 ): Promise<EntriesChange> {
   const { lists, entries } = repositories(ctx);
+  // The prices before, for the event (upserts name services the owner sees, so their entries are visible).
+  const before = upserts.length > 0 ? new Map((await entries.allVisible(list.id)).map((entry) => [keyOf(entry), entry.price])) : new Map<string, string>();
   const { created, updated } = await entries.upsert(list.id, upserts);
   const removed = await entries.remove(
     list.id,
     removals.map((entry) => entry.id),
   );
   const changed = created + updated + removed > 0;
-  return { created, updated, removed, unchanged: upserts.length - created - updated, list: changed ? await lists.entriesChanged(list.id) : list };
+  const after = changed ? await lists.entriesChanged(list.id) : list;
+  if (changed) {
+    const services = await Promise.all([...upserts, ...removals].map((entry) => ctx.loaders.service.load(entry.serviceId)));
+    await recordPriceListEntries(ctx, after, [
+      ...upserts.map((entry, index) => ({ serviceId: entry.serviceId, clinicId: entry.clinicTenantId, before: before.get(keyOf(entry)) ?? null, after: entry.price, service: services[index]! })),
+      ...removals.map((entry, index) => ({ serviceId: entry.serviceId, clinicId: entry.clinicTenantId, before: entry.price, after: null, service: services[upserts.length + index]! })),
+    ]);
+  }
+  return { created, updated, removed, unchanged: upserts.length - created - updated, list: after };
 }
 
 export async function setPriceListEntries(

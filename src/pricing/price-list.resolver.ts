@@ -35,12 +35,19 @@ const WHO_CHANGES = "The list's owner's ADMIN only: FORBIDDEN for others who see
 
 @Resolver(() => PriceList)
 export class PriceListResolver {
-  @Query(() => PriceList, { nullable: true, description: 'Null when it does not exist or the viewer may not see it.' })
+  @Query(() => PriceList, {
+    nullable: true,
+    description:
+      'A price list the viewer sees. Null when it does not exist or the viewer may not see it. Tenant users (ADMIN or STAFF); a platform administrator gets FORBIDDEN.',
+  })
   priceList(@Arg('id', () => ID, { description: 'The price list\'s id.' }) id: string, @Ctx() ctx: RequestContext): Promise<PriceList | null> {
     return operations.findVisiblePriceList(ctx, id);
   }
 
-  @Query(() => PriceListConnection, { description: 'The price lists the viewer sees, by name (then id). `first` is 1-100.' })
+  @Query(() => PriceListConnection, {
+    description:
+      'The price lists the viewer sees, by name (then id). `first` is 1-100. Tenant users (ADMIN or STAFF); a platform administrator gets FORBIDDEN.',
+  })
   async priceLists(
     @Ctx() ctx: RequestContext,
     @Arg('filter', () => PriceListFilter, { nullable: true, description: 'Which lists; all the viewer sees when absent.' }) filter?: PriceListFilter | null,
@@ -104,14 +111,17 @@ export class PriceListResolver {
     return { ...toPage(rows, page, ENTRY_SORT_KEY), priceListId: list.id, filter: entryFilter };
   }
 
-  @Mutation(() => PriceList, { description: 'Any ADMIN of a tenant; the list is owned by the viewer\'s tenant. CONFLICT on `name` when the tenant already has a list of that name; BAD_USER_INPUT naming the field.' })
+  @Mutation(() => PriceList, {
+    description:
+      "Any ADMIN of a tenant (STAFF and platform administrators: FORBIDDEN); the list is owned by the viewer's tenant. BAD_USER_INPUT on `name`, `partnerName` (also when missing on an INSURER or AGREEMENT list), `partnerTaxId` or `validUntil` (before validFrom); CONFLICT on `name` when the tenant already has a list of that name.",
+  })
   @UseMiddleware(Atomic)
   createPriceList(@Arg('input', () => CreatePriceListInput, { description: 'The new list.' }) input: CreatePriceListInput, @Ctx() ctx: RequestContext): Promise<PriceList> {
     return operations.createPriceList(ctx, input);
   }
 
   @Mutation(() => PriceList, {
-    description: `\`expectedVersion\`, when given, must equal the stored version, else CONFLICT. ${WHO_CHANGES} A call that changes nothing keeps the version.`,
+    description: `\`expectedVersion\`, when given, must equal the stored version, else CONFLICT on \`expectedVersion\`. ${WHO_CHANGES} BAD_USER_INPUT on \`name\`, \`partnerName\` (also when the list as updated is INSURER or AGREEMENT without one), \`partnerTaxId\` or \`validUntil\` (before validFrom); CONFLICT on \`name\` when taken. A call that changes nothing keeps the version.`,
   })
   @UseMiddleware(Atomic)
   updatePriceList(
@@ -135,7 +145,7 @@ export class PriceListResolver {
   }
 
   @Mutation(() => PriceList, {
-    description: `Creates or replaces entries (at most 1,000 per call), all or nothing; errors name the path (\`entries[3].price\`). ${WHO_CHANGES} CONFLICT on a stale \`expectedVersion\`.`,
+    description: `Creates or replaces entries (at most 1,000 per call), all or nothing; errors name the path (\`entries[3].price\`). ${WHO_CHANGES} CONFLICT on a stale \`expectedVersion\`; BAD_USER_INPUT on \`entries\` (empty or over 1,000), \`entries[i].price\`, \`entries[i].clinicId\` (not a clinic of the organization, or the list is not the central's) or \`entries[i].serviceId\` (a key repeated in the call); NOT_FOUND on \`entries[i].serviceId\` for a service the list's owner does not see. Adds 1 to the version when something changed.`,
   })
   @UseMiddleware(Atomic)
   setPriceListEntries(
@@ -149,7 +159,7 @@ export class PriceListResolver {
   }
 
   @Mutation(() => PriceList, {
-    description: `Removes entries by key (at most 1,000 per call), all or nothing; a key with no entry is BAD_USER_INPUT. ${WHO_CHANGES} CONFLICT on a stale \`expectedVersion\`.`,
+    description: `Removes entries by key (at most 1,000 per call), all or nothing. ${WHO_CHANGES} CONFLICT on a stale \`expectedVersion\`; BAD_USER_INPUT on \`keys\` (empty or over 1,000), \`keys[i].clinicId\`, or \`keys[i].serviceId\` (a key with no entry, or repeated in the call); NOT_FOUND on \`keys[i].serviceId\` for a service the viewer does not see. Adds 1 to the version.`,
   })
   @UseMiddleware(Atomic)
   removePriceListEntries(

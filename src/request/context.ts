@@ -17,6 +17,8 @@ export interface RequestContext {
   repositories: Repositories;
   loaders: Loaders;
   log: Logger;
+  /** The process's settings (webhook URL rules depend on them). */
+  config: Config;
 }
 
 export interface AppDependencies {
@@ -50,7 +52,7 @@ export async function createRequestContext(
       viewer = { userId: claims.userId, roles: claims.roles, scope };
     }
     const repositories = new Repositories(tx, viewer);
-    return { requestId, viewer, tx, repositories, loaders: createLoaders(repositories, viewer), log };
+    return { requestId, viewer, tx, repositories, loaders: createLoaders(repositories, viewer), log, config: deps.config };
   } catch (error) {
     await tx.rollback();
     throw error;

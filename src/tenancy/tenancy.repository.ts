@@ -60,17 +60,19 @@ export class TenancyRepository {
   }
 
   /** Sets how the clinics of the viewer's own organization share their catalogues. */
-  async updateClinicSharing(mode: ClinicSharing): Promise<Organization> {
+  /** The organization with its new mode and version; null when it already had that mode (nothing written). */
+  async updateClinicSharing(mode: ClinicSharing): Promise<{ organization: Organization; version: number } | null> {
     const { organizationId } = requireTenant(this.viewer);
     const result = await this.tx.manager
       .createQueryBuilder()
       .update(OrganizationEntity)
       .set({ clinicSharing: mode, version: () => 'version + 1', updatedAt: () => 'now()' })
-      .where('id = :id', { id: organizationId })
+      .where('id = :id AND clinic_sharing <> :mode', { id: organizationId, mode })
       .returning('*')
       .updateEntity(false)
       .execute();
-    return organizationRows.read(result.raw[0]);
+    const [row] = result.raw as Record<string, unknown>[];
+    return row ? { organization: organizationRows.read(row), version: row.version as number } : null;
   }
 
   private mayRead(organizationId: string): boolean {

@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import { conflictWhenTaken } from '../db/errors';
+import { recordClinicSharingChange } from '../changes/catalog-event.recorder';
 import { Atomic } from '../graphql/atomic';
 import type { RequestContext } from '../request/context';
 import { currencyCode, ianaTimeZone, requiredName } from '../validation';
@@ -46,11 +47,14 @@ export class OrganizationResolver {
     @Arg('mode', () => ClinicSharingEnum, { description: 'The new sharing mode.' }) mode: ClinicSharing,
     @Ctx() ctx: RequestContext,
   ): Promise<Organization> {
-    requireTenant(ctx.viewer);
+    const scope = requireTenant(ctx.viewer);
     if (!canChangeClinicSharing(ctx.viewer)) {
       throw new ForbiddenError("Only the central's administrators can change how clinics share");
     }
-    return ctx.repositories.tenancy.updateClinicSharing(mode);
+    const changed = await ctx.repositories.tenancy.updateClinicSharing(mode);
+    if (!changed) return (await ctx.repositories.tenancy.findVisibleOrganization(scope.organizationId))!;
+    await recordClinicSharingChange(ctx, changed.organization, changed.version);
+    return changed.organization;
   }
 
   @Mutation(() => Organization, {

@@ -2,7 +2,7 @@
  * The visibility rules of domain.md, written once: as pure functions over rows, and as the SQL
  * predicates that list queries use. test/visibility-agreement.test.ts proves they agree.
  */
-import type { TenantScope } from './viewer';
+import type { ClinicSharing, TenantScope } from './viewer';
 
 export type Origin = 'OWN' | 'CENTRAL' | 'OTHER_CLINIC';
 
@@ -37,6 +37,60 @@ export function canSeeItem(scope: TenantScope, addedByTenantId: string, pkg: Own
       addedByTenantId === pkg.ownerTenantId ||
       scope.clinicSharing === 'BETWEEN_CLINICS')
   );
+}
+
+/**
+ * What a catalogue event recorded about who could see its row, as it was when it happened
+ * (null where it does not apply: `sharedBefore` of a created row, the item fields of other rows).
+ */
+export interface RecordedSight {
+  entityType: string;
+  clinicSharing: ClinicSharing;
+  ownerTenantId: string | null;
+  sharedBefore: boolean | null;
+  sharedAfter: boolean | null;
+  packageOwnerTenantId: string | null;
+  packageShared: boolean | null;
+  serviceOwnerTenantId: string | null;
+  serviceShared: boolean | null;
+  addedByTenantId: string | null;
+}
+
+/** What a PRICE_LIST_ENTRIES_CHANGED event recorded of one entry, to filter its entries one by one. */
+export interface RecordedEntrySight {
+  serviceOwnerTenantId: string;
+  serviceShared: boolean;
+  clinicId: string | null;
+}
+
+/** Which of an entries event's entries the viewer sees, by the entry rule under the sharing mode of then. */
+export function entriesSeen(scope: TenantScope, recorded: RecordedSight, entries: RecordedEntrySight[]): boolean[] {
+  const then: TenantScope = { ...scope, clinicSharing: recorded.clinicSharing };
+  const list = { ownerTenantId: recorded.ownerTenantId!, shared: recorded.sharedAfter! };
+  return entries.map((entry) =>
+    canSeeEntry(then, list, entry.clinicId, { ownerTenantId: entry.serviceOwnerTenantId, shared: entry.serviceShared }),
+  );
+}
+
+/** FULL: the event as recorded; SHARED_ONLY: only its `shared` change (the row went out of sight); NONE: hidden. */
+export type EventSight = 'FULL' | 'SHARED_ONLY' | 'NONE';
+
+/**
+ * Who sees an event is decided by the time it happened (domain.md "History and the change feed"):
+ * the rules above, under the sharing mode of then, applied to the row just before and just after
+ * the change; items by the item rule; the organization's own events by every tenant.
+ */
+export function eventSight(scope: TenantScope, recorded: RecordedSight): EventSight {
+  const then: TenantScope = { ...scope, clinicSharing: recorded.clinicSharing };
+  if (recorded.entityType === 'ORGANIZATION') return 'FULL';
+  if (recorded.entityType === 'PACKAGE_ITEM') {
+    const pkg = { ownerTenantId: recorded.packageOwnerTenantId!, shared: recorded.packageShared! };
+    const service = { ownerTenantId: recorded.serviceOwnerTenantId!, shared: recorded.serviceShared! };
+    return canSeeItem(then, recorded.addedByTenantId!, pkg, service) ? 'FULL' : 'NONE';
+  }
+  const seen = (shared: boolean | null) => shared !== null && canSee(then, { ownerTenantId: recorded.ownerTenantId!, shared });
+  if (seen(recorded.sharedAfter)) return 'FULL';
+  return seen(recorded.sharedBefore) ? 'SHARED_ONLY' : 'NONE';
 }
 
 /** Where a predicate puts its bound values: it gets back the placeholder to write. */

@@ -8,7 +8,9 @@ import type { Totals } from '../../pricing/pricing.types';
 import { canAddItems, canChangeItem, canChangeRow } from '../../tenancy/permissions';
 import { requireTenant, requireTenantAdmin, type TenantScope, type Viewer } from '../../tenancy/viewer';
 import { integerInRange, optionalText, requiredName } from '../../validation';
-import { expectVersion } from '../versions';
+import { recordItemChanges, recordPackageChange } from '../../changes/catalog-event.recorder';
+import type { Service } from '../services/service.types';
+import { changesNothing, expectVersion } from '../versions';
 import type { ItemWithService } from './package.repository';
 import type { CreatePackageInput, Package, PackageItem, PackageItemInput, UpdatePackageInput } from './package.types';
 
@@ -53,6 +55,7 @@ const uniqueName = <T>(work: () => Promise<T>): Promise<T> =>
 
 /** One item to add, with the input field its quantity is reported under when it cannot be added. */
 interface ItemToAdd {
+  service: Service;
   serviceId: string;
   quantity: number;
   field: string;
@@ -75,7 +78,7 @@ async function itemsToAdd(ctx: RequestContext, inputs: PackageItemInput[]): Prom
     if (!service.active) {
       throw new BadUserInputError(`items[${index}].serviceId`, `The service "${service.name}" is deactivated and cannot be added`);
     }
-    const item = merged.get(service.id) ?? { serviceId: service.id, quantity: 0, field: `items[${index}].quantity` };
+    const item = merged.get(service.id) ?? { service, serviceId: service.id, quantity: 0, field: `items[${index}].quantity` };
     item.quantity += input.quantity;
     if (item.quantity > MAX_QUANTITY) {
       throw new BadUserInputError(`items[${index}].quantity`, `The quantity of "${service.name}" would be ${item.quantity}; at most ${MAX_QUANTITY}`);
@@ -85,10 +88,10 @@ async function itemsToAdd(ctx: RequestContext, inputs: PackageItemInput[]): Prom
   return [...merged.values()];
 }
 
-/** Adds (or merges) the viewer's own items and enforces the limits on the result. */
+/** Adds (or merges) the viewer's own items, enforces the limits on the result and records the changes. */
 async function addItems(ctx: RequestContext, pkg: Package, items: ItemToAdd[]): Promise<void> {
   if (items.length === 0) return;
-  const overflowing = await ctx.repositories.packages.addOwnItems(pkg, items, MAX_QUANTITY);
+  const { items: stored, overflowing } = await ctx.repositories.packages.addOwnItems(pkg, items, MAX_QUANTITY);
   if (overflowing.length > 0) {
     const { field } = items.find((item) => item.serviceId === overflowing[0])!;
     throw new BadUserInputError(field, `The quantity would pass ${MAX_QUANTITY} once added to the item already in the package`);
@@ -96,6 +99,14 @@ async function addItems(ctx: RequestContext, pkg: Package, items: ItemToAdd[]): 
   if ((await ctx.repositories.packages.countItems(pkg)) > MAX_ITEMS_PER_PACKAGE) {
     throw new BadUserInputError('items', `A package holds at most ${MAX_ITEMS_PER_PACKAGE} items`);
   }
+  const services = new Map(items.map((item) => [item.serviceId, item.service]));
+  const adder = requireTenant(ctx.viewer).tenantId;
+  const changes = items.map(({ serviceId, quantity: added }) => {
+    const { id, quantity } = stored.find((item) => item.serviceId === serviceId)!;
+    // A new row holds exactly what was added; a merged one held the difference before.
+    return { item: { id, serviceId, addedByTenantId: adder }, quantityBefore: quantity === added ? null : quantity - added, quantityAfter: quantity };
+  });
+  await recordItemChanges(ctx, pkg, (id) => services.get(id)!, changes);
 }
 
 export async function createPackage(ctx: RequestContext, input: CreatePackageInput): Promise<Package> {
@@ -107,6 +118,7 @@ export async function createPackage(ctx: RequestContext, input: CreatePackageInp
   };
   const items = await itemsToAdd(ctx, input.items ?? []);
   const pkg = await uniqueName(() => ctx.repositories.packages.insert(fields));
+  await recordPackageChange(ctx, null, pkg);
   await addItems(ctx, pkg, items);
   return pkg;
 }
@@ -125,12 +137,18 @@ export async function updatePackage(
     description: input.description === undefined ? current.description : optionalText('description', input.description, 2000),
     shared: input.shared ?? current.shared,
   };
-  return uniqueName(() => ctx.repositories.packages.update(current, fields));
+  if (changesNothing(current, fields)) return current;
+  const updated = await uniqueName(() => ctx.repositories.packages.update(current, fields));
+  await recordPackageChange(ctx, current, updated);
+  return updated;
 }
 
 export async function setPackageActive(ctx: RequestContext, id: string, active: boolean): Promise<Package> {
   const current = await packageToChange(ctx, id, canChangeRow, "Only the owner's administrators can deactivate or reactivate this package");
-  return (await ctx.repositories.packages.setActive(current, active)) ?? current;
+  const updated = await ctx.repositories.packages.setActive(current, active);
+  if (!updated) return current;
+  await recordPackageChange(ctx, current, updated);
+  return updated;
 }
 
 export async function addPackageItems(ctx: RequestContext, packageId: string, inputs: PackageItemInput[]): Promise<Package> {
@@ -157,16 +175,19 @@ async function itemToChange(ctx: RequestContext, id: string): Promise<ItemWithSe
 
 export async function updatePackageItem(ctx: RequestContext, id: string, quantity: number): Promise<PackageItem> {
   integerInRange('quantity', quantity, 1, MAX_QUANTITY);
-  const { item, package: pkg } = await itemToChange(ctx, id);
+  const { item, service, package: pkg } = await itemToChange(ctx, id);
+  if (item.quantity === quantity) return item;
   const updated = await ctx.repositories.packages.setItemQuantity(item, quantity);
   if (!updated) throw new NotFoundError('Package item');
   await ctx.repositories.packages.touch(pkg);
+  await recordItemChanges(ctx, pkg, () => service, [{ item, quantityBefore: item.quantity, quantityAfter: quantity }]);
   return updated;
 }
 
 export async function removePackageItem(ctx: RequestContext, id: string): Promise<Package> {
-  const { item, package: pkg } = await itemToChange(ctx, id);
+  const { item, service, package: pkg } = await itemToChange(ctx, id);
   if (!(await ctx.repositories.packages.deleteItem(item))) throw new NotFoundError('Package item');
+  await recordItemChanges(ctx, pkg, () => service, [{ item, quantityBefore: item.quantity, quantityAfter: null }]);
   return ctx.repositories.packages.touch(pkg);
 }
 
@@ -178,7 +199,7 @@ export async function duplicatePackage(ctx: RequestContext, id: string, name: st
   const merged = new Map<string, ItemToAdd>();
   for (const { item, service } of await visibleItems(ctx, source)) {
     if (!service.active) continue;
-    const copied = merged.get(service.id) ?? { serviceId: service.id, quantity: 0, field: 'id' };
+    const copied = merged.get(service.id) ?? { service, serviceId: service.id, quantity: 0, field: 'id' };
     copied.quantity += item.quantity;
     if (copied.quantity > MAX_QUANTITY) {
       throw new BadUserInputError('id', `The copy would hold ${copied.quantity} of "${service.name}" (its items added up); at most ${MAX_QUANTITY}`);
@@ -188,6 +209,7 @@ export async function duplicatePackage(ctx: RequestContext, id: string, name: st
   const copy = await uniqueName(() =>
     ctx.repositories.packages.insert({ name: requiredName('name', name), description: source.description, shared: true }),
   );
+  await recordPackageChange(ctx, null, copy);
   await addItems(ctx, copy, [...merged.values()]);
   return copy;
 }

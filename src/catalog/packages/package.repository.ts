@@ -206,11 +206,16 @@ export class PackageRepository extends OwnedRowRepository<PackageRow> {
 
   /**
    * Adds the viewer's own items to a package: a service already among them gets its quantity
-   * increased, in one statement (atomic under concurrent adds). Returns the services whose merged
-   * quantity would pass `maxQuantity` (nothing is written for those; the caller fails the mutation).
+   * increased, in one statement (atomic under concurrent adds). Returns the items as they are now,
+   * and the services whose merged quantity would pass `maxQuantity` (nothing is written for those;
+   * the caller fails the mutation).
    */
-  async addOwnItems(pkg: Package, items: { serviceId: string; quantity: number }[], maxQuantity: number): Promise<string[]> {
-    const rows = await this.tx.query<{ service_id: string }>(
+  async addOwnItems(
+    pkg: Package,
+    items: { serviceId: string; quantity: number }[],
+    maxQuantity: number,
+  ): Promise<{ items: { id: string; serviceId: string; quantity: number }[]; overflowing: string[] }> {
+    const rows = await this.tx.query<{ service_id: string; id: string | null; quantity: number | null }>(
       `WITH wanted AS (
          SELECT * FROM unnest($3::uuid[], $4::int[]) AS w(service_id, quantity)
        ), merged AS (
@@ -219,9 +224,9 @@ export class PackageRepository extends OwnedRowRepository<PackageRow> {
          ON CONFLICT (organization_id, package_id, added_by_tenant_id, service_id)
          DO UPDATE SET quantity = package_items.quantity + EXCLUDED.quantity, updated_at = now()
            WHERE package_items.quantity + EXCLUDED.quantity <= $6
-         RETURNING service_id
+         RETURNING id, service_id, quantity
        )
-       SELECT w.service_id FROM wanted w WHERE w.service_id NOT IN (SELECT service_id FROM merged)`,
+       SELECT w.service_id, m.id, m.quantity FROM wanted w LEFT JOIN merged m ON m.service_id = w.service_id`,
       [
         this.scope.organizationId,
         pkg.id,
@@ -231,7 +236,10 @@ export class PackageRepository extends OwnedRowRepository<PackageRow> {
         maxQuantity,
       ],
     );
-    return rows.map((row) => row.service_id);
+    return {
+      items: rows.filter((row) => row.id !== null).map((row) => ({ id: row.id!, serviceId: row.service_id, quantity: row.quantity! })),
+      overflowing: rows.filter((row) => row.id === null).map((row) => row.service_id),
+    };
   }
 
   /** How many items the package holds, whoever added them (the limit is the package's, not the viewer's). */

@@ -5,7 +5,8 @@ import type { RequestContext } from '../../request/context';
 import { canChangeRow } from '../../tenancy/permissions';
 import { requireTenant, requireTenantAdmin } from '../../tenancy/viewer';
 import { decimalInRange, integerInRange, optionalText, requiredName } from '../../validation';
-import { expectVersion } from '../versions';
+import { recordServiceChange } from '../../changes/catalog-event.recorder';
+import { changesNothing, expectVersion } from '../versions';
 import type { ServiceFields } from './service.repository';
 import type { CreateServiceInput, Service, UpdateServiceInput } from './service.types';
 
@@ -59,7 +60,9 @@ export async function createService(ctx: RequestContext, input: CreateServiceInp
     odontogramScope: input.odontogramScope,
     shared: input.shared,
   };
-  return uniqueCode(() => ctx.repositories.services.insert(fields));
+  const service = await uniqueCode(() => ctx.repositories.services.insert(fields));
+  await recordServiceChange(ctx, null, service);
+  return service;
 }
 
 /**
@@ -87,10 +90,16 @@ export async function updateService(
     odontogramScope: input.odontogramScope ?? current.odontogramScope,
     shared: input.shared ?? current.shared,
   };
-  return uniqueCode(() => ctx.repositories.services.update(current, next));
+  if (changesNothing(current, next)) return current;
+  const updated = await uniqueCode(() => ctx.repositories.services.update(current, next));
+  await recordServiceChange(ctx, current, updated);
+  return updated;
 }
 
 export async function setServiceActive(ctx: RequestContext, id: string, active: boolean): Promise<Service> {
   const current = await serviceToChange(ctx, id);
-  return (await ctx.repositories.services.setActive(current, active)) ?? current;
+  const updated = await ctx.repositories.services.setActive(current, active);
+  if (!updated) return current;
+  await recordServiceChange(ctx, current, updated);
+  return updated;
 }
