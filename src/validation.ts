@@ -1,5 +1,6 @@
 import { BadUserInputError } from './errors';
 import { Money } from './pricing/money';
+import { isUuid } from './auth/token';
 
 /** Field checks shared by every input: each failure names the field and says what is wrong. */
 
@@ -63,4 +64,14 @@ export function ianaTimeZone(field: string, value: string): string {
     throw new BadUserInputError(field, `${field} must be a time zone of the IANA database such as "Europe/Madrid", got ${JSON.stringify(value)}`);
   }
   return zone;
+}
+
+/**
+ * A filter's list of ids: at most `max` of them. Ids that cannot name a row (not a UUID) are
+ * dropped rather than refused, so they match nothing, like ids of rows the viewer does not see.
+ */
+export function idList(field: string, ids: readonly string[] | null | undefined, max: number): string[] | null {
+  if (ids === null || ids === undefined) return null;
+  if (ids.length > max) throw new BadUserInputError(field, `${field} must hold at most ${max} ids`);
+  return [...new Set(ids.filter(isUuid))];
 }

@@ -5,11 +5,14 @@ import { canChangeRow } from '../../tenancy/permissions';
 import { OriginEnum, Tenant } from '../../tenancy/tenancy.types';
 import { requireTenant } from '../../tenancy/viewer';
 import { originOf, type Origin } from '../../tenancy/visibility';
-import { optionalText } from '../../validation';
+import { idList, optionalText } from '../../validation';
 import { pageRequest, searchTerm, toPage } from '../pagination';
 import * as operations from './service.operations';
 import { SERVICE_SORT_KEYS, type ServiceListFilter } from './service.repository';
 import { CreateServiceInput, Service, ServiceConnection, ServiceFilter, ServiceOrder, UpdateServiceInput } from './service.types';
+
+/** How many ids `ServiceFilter.ids` may hold (api.md "Errors and limits"). */
+const MAX_FILTER_IDS = 100;
 
 /** What `totalCount` needs to count the same matches later, only when asked for. */
 type ServicePage = ServiceConnection & { filter: ServiceListFilter };
@@ -27,7 +30,7 @@ export class ServiceResolver {
 
   @Query(() => ServiceConnection, {
     description:
-      'The services the viewer sees (own, shared by the central, and with BETWEEN_CLINICS shared by other clinics), one page at a time. `first` is 1-100. Tenant users (ADMIN or STAFF); a platform administrator gets FORBIDDEN. BAD_USER_INPUT on `first`, `after`, `search` or `family`.',
+      'The services the viewer sees (own, shared by the central, and with BETWEEN_CLINICS shared by other clinics), one page at a time. `first` is 1-100. Tenant users (ADMIN or STAFF); a platform administrator gets FORBIDDEN. BAD_USER_INPUT on `first`, `after`, `ids`, `search` or `family`.',
   })
   async services(
     @Ctx() ctx: RequestContext,
@@ -46,6 +49,7 @@ export class ServiceResolver {
     const key = SERVICE_SORT_KEYS[orderBy?.field ?? 'NAME'];
     const page = pageRequest(first, after, key, orderBy?.direction ?? 'ASC');
     const listFilter: ServiceListFilter = {
+      ids: idList('ids', filter?.ids, MAX_FILTER_IDS),
       search: searchTerm(filter?.search),
       status: filter?.status ?? 'ALL',
       origin: filter?.origin ?? null,
