@@ -96,7 +96,8 @@ async function addItems(ctx: RequestContext, pkg: Package, items: ItemToAdd[]): 
     const { field } = items.find((item) => item.serviceId === overflowing[0])!;
     throw new BadUserInputError(field, `The quantity would pass ${MAX_QUANTITY} once added to the item already in the package`);
   }
-  if ((await ctx.repositories.packages.countItems(pkg)) > MAX_ITEMS_PER_PACKAGE) {
+  // Counted as the viewer sees the package once added to (api.md): others' unseen items never count.
+  if ((await ctx.repositories.packages.countVisibleItems(pkg)) > MAX_ITEMS_PER_PACKAGE) {
     throw new BadUserInputError('items', `A package holds at most ${MAX_ITEMS_PER_PACKAGE} items`);
   }
   const services = new Map(items.map((item) => [item.serviceId, item.service]));
