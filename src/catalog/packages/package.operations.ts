@@ -114,7 +114,7 @@ export async function createPackage(ctx: RequestContext, input: CreatePackageInp
   requireTenantAdmin(ctx.viewer);
   const fields = {
     name: requiredName('name', input.name),
-    description: optionalText('description', input.description, 2000),
+    description: optionalText('description', input.description, 2000, 'lines'),
     shared: input.shared,
   };
   const items = await itemsToAdd(ctx, input.items ?? []);
@@ -135,7 +135,7 @@ export async function updatePackage(
   expectVersion(current.version, expectedVersion);
   const fields = {
     name: input.name == null ? current.name : requiredName('name', input.name),
-    description: input.description === undefined ? current.description : optionalText('description', input.description, 2000),
+    description: input.description === undefined ? current.description : optionalText('description', input.description, 2000, 'lines'),
     shared: input.shared ?? current.shared,
   };
   if (changesNothing(current, fields)) return current;
