@@ -44,7 +44,7 @@ export class WebhookResolver {
     const webhook = await repository.create({
       url: url.href,
       eventTypes: [...new Set(input.eventTypes ?? [])],
-      description: optionalText('description', input.description, 2000),
+      description: optionalText('description', input.description, 2000, 'lines'),
       secret,
     });
     return Object.assign(new CreatedWebhook(), { webhook, secret });

@@ -174,7 +174,7 @@ export class PackageResolver {
 
   @Mutation(() => Package, {
     description:
-      "Adds the viewer's own items; a service already among the viewer's own items of the package gets its quantity increased. The owner's ADMIN (on an active or deactivated package), or a clinic's ADMIN on an active package of its central. NOT_FOUND when the viewer does not see the package; FORBIDDEN when it sees it but may not add (a deactivated central package, another clinic's package, STAFF); BAD_USER_INPUT on `items` (empty, over 200, or the package would hold more than 200 items in all), `items[i].quantity` or `items[i].serviceId` (a deactivated service); NOT_FOUND on `items[i].serviceId` (a service the viewer does not see). Moves the package's `updatedAt`, not its version.",
+      "Adds the viewer's own items; a service already among the viewer's own items of the package gets its quantity increased. The owner's ADMIN (on an active or deactivated package), or a clinic's ADMIN on an active package of its central. NOT_FOUND when the viewer does not see the package; FORBIDDEN when it sees it but may not add (a deactivated central package, another clinic's package, STAFF); BAD_USER_INPUT on `items` (empty, over 200, or the package would hold more than 200 items that the viewer sees; items it cannot see never count), `items[i].quantity` or `items[i].serviceId` (a deactivated service); NOT_FOUND on `items[i].serviceId` (a service the viewer does not see). Moves the package's `updatedAt`, not its version.",
   })
   @UseMiddleware(Atomic)
   addPackageItems(

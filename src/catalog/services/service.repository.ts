@@ -106,7 +106,7 @@ export class ServiceRepository extends OwnedRowRepository<ServiceRow> {
 
   /**
    * The visible services whose code is one of `codes`, compared as the lists sort them (case and
-   * accents ignored): several may share a code when they belong to different owners.
+   * accents ignored, ñ distinct): several may share a code when they belong to different owners.
    */
   async findVisibleByCode(codes: readonly string[]): Promise<Service[]> {
     if (codes.length === 0) return [];
