@@ -2,7 +2,7 @@ import { getMetadataStorage } from 'type-graphql';
 import type { GraphQLSchema } from 'graphql';
 import { Atomic } from '../src/graphql/atomic';
 import { GATES } from '../src/graphql/auth-checker';
-import { createSchema } from '../src/graphql/schema';
+import { createSchema, RESOLVERS } from '../src/graphql/schema';
 
 /**
  * What type-graphql built the schema from (its metadata storage, filled by the decorators and
@@ -15,7 +15,10 @@ describe('mutations as declared', () => {
     schema = await createSchema();
   });
 
-  const mutations = () => getMetadataStorage().mutations;
+  // The storage is global: when test files share a process (jest --runInBand), each registers its
+  // own copy of the resolver classes; the schema is built from this file's (RESOLVERS).
+  const resolvers = new Set<Function>(RESOLVERS);
+  const mutations = () => getMetadataStorage().mutations.filter((mutation) => resolvers.has(mutation.target));
   const names = () => mutations().map((mutation) => mutation.schemaName);
 
   it('the metadata holds every mutation of the schema, and only those', () => {
