@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { Express, Request, RequestHandler, Response } from 'express';
 import type { RequestTransaction } from '../request/request-transaction';
-import { DomainError, type ErrorCode } from '../errors';
+import { DomainError, HTTP_STATUS } from '../errors';
 import { createRequestContext, type AppDependencies, type RequestContext } from '../request/context';
 import { requestScope } from '../request/request-scope';
 import type { Logger } from '../logger';
@@ -21,16 +21,6 @@ const CONTENT_TYPES: Record<Format, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 
-/** Outside GraphQL the domain's codes take their plain HTTP statuses. */
-const HTTP_STATUS: Record<ErrorCode, number> = {
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  BAD_USER_INPUT: 400,
-  CONFLICT: 409,
-  QUERY_TOO_COMPLEX: 400,
-};
-
 /** An error before anything was sent, in the same shape as GraphQL's errors; unknown errors are masked. */
 export function answerError(res: Response, error: unknown, log: Logger, requestId: string): void {
   if (error instanceof DomainError) {
@@ -39,7 +29,7 @@ export function answerError(res: Response, error: unknown, log: Logger, requestI
     return;
   }
   log.error({ err: error }, 'export failed');
-  res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }] });
+  res.status(HTTP_STATUS.INTERNAL_SERVER_ERROR).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }] });
 }
 
 /**

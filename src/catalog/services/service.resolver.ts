@@ -1,5 +1,6 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
 import { Atomic } from '../../graphql/atomic';
+import type { Gate } from '../../graphql/auth-checker';
 import type { RequestContext } from '../../request/context';
 import { canChangeRow } from '../../tenancy/permissions';
 import { OriginEnum, Tenant } from '../../tenancy/tenancy.types';
@@ -82,6 +83,7 @@ export class ServiceResolver {
     description:
       "Creates a service owned by the viewer's tenant. Any ADMIN of a tenant (STAFF and platform administrators: FORBIDDEN). BAD_USER_INPUT on `name`, `code`, `family`, `price`, `taxRate` or `durationMinutes`; CONFLICT on `code` when another service of the tenant has it.",
   })
+  @Authorized<Gate>('TENANT_ADMIN')
   @UseMiddleware(Atomic)
   createService(@Arg('input', () => CreateServiceInput, { description: 'The new service.' }) input: CreateServiceInput, @Ctx() ctx: RequestContext): Promise<Service> {
     return operations.createService(ctx, input);
@@ -91,6 +93,7 @@ export class ServiceResolver {
     description:
       "Changes a service's fields. The owner's ADMIN only. NOT_FOUND when the viewer does not see the service; FORBIDDEN when it sees it but may not change it (another tenant's service, STAFF); `expectedVersion`, when given, must equal the stored version, else CONFLICT on `expectedVersion`; BAD_USER_INPUT on `name`, `code`, `family`, `price`, `taxRate` or `durationMinutes`; CONFLICT on `code` when taken. Raises `version` by 1.",
   })
+  @Authorized<Gate>('TENANT')
   @UseMiddleware(Atomic)
   updateService(
     @Arg('id', () => ID, { description: 'The service to change.' }) id: string,
@@ -106,6 +109,7 @@ export class ServiceResolver {
     description:
       "Deactivates (dar de baja) or reactivates a service. The owner's ADMIN only: NOT_FOUND when the viewer does not see it, FORBIDDEN when it sees it but may not change it. Setting the state it already has changes nothing (the version stays).",
   })
+  @Authorized<Gate>('TENANT')
   @UseMiddleware(Atomic)
   setServiceActive(
     @Arg('id', () => ID, { description: 'The service.' }) id: string,
