@@ -171,9 +171,9 @@ export async function addPriceList(client: Client, chain: Chain): Promise<string
     ).rows;
     await client.query(
       `INSERT INTO price_list_entries (organization_id, price_list_id, service_id, clinic_tenant_id, price)
-       SELECT $1, $2, s.id, NULL, round(s.price * 0.9, 2) FROM services s WHERE s.organization_id = $1 AND substr(s.code, 2)::int % 2 = 0
+       SELECT $1::uuid, $2::uuid, s.id, NULL::uuid, round(s.price * 0.9, 2) FROM services s WHERE s.organization_id = $1 AND substr(s.code, 2)::int % 2 = 0
        UNION ALL
-       SELECT $1, $2, s.id, $3::uuid, round(s.price * 0.8, 2) FROM services s WHERE s.organization_id = $1 AND substr(s.code, 2)::int % 10 = 0`,
+       SELECT $1::uuid, $2::uuid, s.id, $3::uuid, round(s.price * 0.8, 2) FROM services s WHERE s.organization_id = $1 AND substr(s.code, 2)::int % 10 = 0`,
       [chain.organizationId, list.id, chain.clinicIds[0]],
     );
     id = list.id;

@@ -60,11 +60,12 @@ SELECT json_build_object('data', json_build_object('packages', json_build_object
                  'service', json_build_object('name', s.name, 'price', s.price::text, 'owner', json_build_object('name', ${tenantName('s.owner_tenant_id')})),
                  'totals', json_build_object('total', ${money('line.subtotal + line.tax')}))
                  ORDER BY i.position) AS items,
-               sum(line.subtotal) FILTER (WHERE s.active) AS subtotal,
-               sum(line.tax) FILTER (WHERE s.active) AS tax
+               sum(line.subtotal) FILTER (WHERE counted) AS subtotal,
+               sum(line.tax) FILTER (WHERE counted) AS tax
           FROM package_items i
           JOIN services s ON s.organization_id = ${organization} AND s.id = i.service_id
-          CROSS JOIN LATERAL (SELECT s.price * i.quantity AS subtotal, round(s.price * i.quantity * s.tax_rate / 100, 2) AS tax) line
+          CROSS JOIN LATERAL (SELECT s.price * i.quantity AS subtotal, round(s.price * i.quantity * s.tax_rate / 100, 2) AS tax,
+                                     s.active AND i.added_by_tenant_id IN (p.owner_tenant_id, ${tenant}) AS counted) line
          WHERE i.organization_id = ${organization} AND i.package_id = p.id AND ${visibleItemSql(scope, 'i', 'p', 's', params)}
       ) i ON true
   ), '[]')
