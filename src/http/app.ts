@@ -13,7 +13,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { ConcurrentChangeError, DomainError } from '../errors';
 import { createRequestContext, type AppDependencies, type RequestContext } from '../request/context';
-import { formatError } from '../graphql/format-error';
+import { errorFormatter } from '../graphql/format-error';
 import { assertWithinLimits } from '../graphql/limits';
 import type { Logger } from '../logger';
 import { countOperation, observeRequest, registry } from '../observability/metrics';
@@ -237,7 +237,7 @@ export async function createApp(deps: AppDependencies, options: AppOptions) {
     schema: options.schema,
     introspection: !config.production,
     csrfPrevention: true,
-    formatError,
+    formatError: errorFormatter({ hideSchemaDetails: config.production }),
     includeStacktraceInErrorResponses: false,
     persistedQueries: { cache: new InMemoryLRUCache<string>({ maxSize: APQ_CACHE_BYTES }), ttl: APQ_TTL_SECONDS },
     plugins: [
