@@ -8,7 +8,8 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'BAD_USER_INPUT'
   | 'CONFLICT'
-  | 'QUERY_TOO_COMPLEX';
+  | 'QUERY_TOO_COMPLEX'
+  | 'SERVICE_UNAVAILABLE';
 
 export abstract class DomainError extends Error {
   abstract readonly code: ErrorCode;
@@ -88,4 +89,20 @@ export class ConcurrentChangeError extends ConflictError {
 export class QueryTooComplexError extends DomainError {
   readonly code = 'QUERY_TOO_COMPLEX';
   readonly httpStatus = 400;
+}
+
+/**
+ * No room for this now, through no fault of the request: an export found the export share of the
+ * database connections (or its organization's cap) full for longer than it may wait. HTTP 503
+ * with `Retry-After: <retryAfterSeconds>`.
+ */
+export class ServiceUnavailableError extends DomainError {
+  readonly code = 'SERVICE_UNAVAILABLE';
+  readonly httpStatus = 503;
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
 }
