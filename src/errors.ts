@@ -9,7 +9,8 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'BAD_USER_INPUT'
   | 'CONFLICT'
-  | 'QUERY_TOO_COMPLEX';
+  | 'QUERY_TOO_COMPLEX'
+  | 'SERVICE_UNAVAILABLE';
 
 /** Codes the HTTP layer answers with besides the domain's (api.md "HTTP", "Errors and limits", "Price lists over HTTP"). */
 export type HttpErrorCode =
@@ -43,6 +44,7 @@ export const HTTP_STATUS: Readonly<Record<HttpErrorCode, number>> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   INVALID_ROWS: 422,
   INTERNAL_SERVER_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
 };
 
 /**
@@ -122,4 +124,20 @@ export class ConcurrentChangeError extends ConflictError {
 
 export class QueryTooComplexError extends DomainError {
   readonly code = 'QUERY_TOO_COMPLEX';
+}
+
+/**
+ * No room for this now, through no fault of the request: an export found the export share of the
+ * database connections (or its organization's cap) full for longer than it may wait. HTTP 503
+ * with `Retry-After: <retryAfterSeconds>`.
+ */
+export class ServiceUnavailableError extends DomainError {
+  readonly code = 'SERVICE_UNAVAILABLE';
+  readonly httpStatus = 503;
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
 }
