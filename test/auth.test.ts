@@ -84,6 +84,32 @@ describe('bearer tokens', () => {
   it('refuses a tid that is not an id', async () =>
     expectUnauthenticated(`Bearer ${await sign({ sub: 'u', tid: "x' OR 1=1 --", roles: ['STAFF'], exp: now() + 600 })}`));
 
+  it('refuses a PLATFORM_ADMIN token whose tid names no tenant, and runs nothing', async () => {
+    const token = await sign({ sub: 'p', tid: '00000000-0000-4000-8000-000000000000', roles: ['PLATFORM_ADMIN'], exp: now() + 600 });
+    await expectUnauthenticated(`Bearer ${token}`);
+    const response = await server.gql('mutation { provisionOrganization(input: { name: "Ghost Tenant Org", clinicNames: ["X"] }) { id } }', {}, token);
+    expect(response.status).toBe(401);
+    expect(response.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    const { countRows } = await import('./support/db');
+    expect(await countRows("SELECT count(*) FROM organizations WHERE name = 'Ghost Tenant Org'")).toBe(0);
+  });
+
+  it('accepts a PLATFORM_ADMIN token whose tid names a tenant', async () => {
+    const token = await sign({ sub: 'p', tid: chain.clinics[0].id, roles: ['PLATFORM_ADMIN'], exp: now() + 600 });
+    expect((await server.ok(ME, {}, token)).me.userId).toBe('p');
+  });
+
+  it('refuses a token issued in the future, beyond the 30 s skew', async () =>
+    expectUnauthenticated(`Bearer ${await sign({ sub: 'u', tid: chain.clinics[0].id, roles: ['ADMIN'], iat: now() + 120, exp: now() + 600 })}`));
+
+  it('refuses a PLATFORM_ADMIN token issued in the future', async () =>
+    expectUnauthenticated(`Bearer ${await sign({ sub: 'p', roles: ['PLATFORM_ADMIN'], iat: now() + 3600, exp: now() + 7200 })}`));
+
+  it('accepts a token issued within the 30 s skew in the future', async () => {
+    const token = await sign({ sub: 'u', tid: chain.clinics[0].id, roles: ['ADMIN'], iat: now() + 10, exp: now() + 600 });
+    expect((await server.ok(ME, {}, token)).me.userId).toBe('u');
+  });
+
   it('runs nothing for a refused token', async () => {
     const forged = await sign({ sub: 'p', roles: ['PLATFORM_ADMIN'], exp: now() + 600 }, new TextEncoder().encode('wrong'));
     const response = await server.gql(

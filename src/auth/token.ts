@@ -17,6 +17,9 @@ export interface TokenSettings {
   jwtAudience?: string;
 }
 
+/** Seconds of clock difference tolerated between the issuer and this server (exp, nbf, iat). */
+export const CLOCK_SKEW_SECONDS = 30;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function isUuid(value: unknown): value is string {
@@ -35,7 +38,7 @@ export async function verifyBearer(header: string | undefined, settings: TokenSe
   try {
     ({ payload } = await jwtVerify(match[1], key(settings.jwtSecret), {
       algorithms: ['HS256'],
-      clockTolerance: 30,
+      clockTolerance: CLOCK_SKEW_SECONDS,
       requiredClaims: ['exp', 'sub'],
       issuer: settings.jwtIssuer,
       audience: settings.jwtAudience,
@@ -44,11 +47,13 @@ export async function verifyBearer(header: string | undefined, settings: TokenSe
     const reason = error instanceof joseErrors.JWTExpired ? 'The token has expired' : 'The token is not valid';
     throw new UnauthenticatedError(reason);
   }
-  return claimsOf(payload);
+  return claimsOf(payload, Math.floor(Date.now() / 1000));
 }
 
-function claimsOf(payload: Record<string, unknown>): TokenClaims {
-  const { sub, tid, roles } = payload;
+function claimsOf(payload: Record<string, unknown>, now: number): TokenClaims {
+  const { sub, tid, roles, iat } = payload;
+  // jose checks iat only against a maximum age: a token issued in the future is refused here.
+  if (typeof iat === 'number' && iat > now + CLOCK_SKEW_SECONDS) throw new UnauthenticatedError('The token is not valid yet (issued in the future)');
   if (typeof sub !== 'string' || sub.trim() === '') throw new UnauthenticatedError('The token has no subject');
   if (
     !Array.isArray(roles) ||
@@ -59,7 +64,8 @@ function claimsOf(payload: Record<string, unknown>): TokenClaims {
   }
   const platformAdmin = roles.includes('PLATFORM_ADMIN');
   if (tid === undefined && !platformAdmin) throw new UnauthenticatedError('The token names no tenant');
-  // A tid that is not a UUID cannot name a tenant: treated like an unknown tenant.
+  // A tid that is not a UUID cannot name a tenant: treated like an unknown tenant. Whether a UUID
+  // names one is checked against the database when the request context is made, whatever the roles.
   if (tid !== undefined && !isUuid(tid)) throw new UnauthenticatedError('The token names no known tenant');
   return { userId: sub, tenantId: tid ?? null, roles: [...new Set(roles)] };
 }

@@ -17,8 +17,31 @@ const PASSED_THROUGH = new Set([
 ]);
 
 /**
+ * Client mistakes Apollo reports without a code (with HTTP 400 only): without this table they
+ * would be masked as internal errors. Keyed by Apollo's message, answered as BAD_USER_INPUT on the
+ * request field at fault.
+ */
+const APOLLO_CLIENT_MISTAKES: Record<string, { field: string; message: string }> = {
+  'provided sha does not match query': {
+    field: 'extensions.persistedQuery.sha256Hash',
+    message: 'extensions.persistedQuery.sha256Hash must be the SHA-256 (hex) of the query text sent with it',
+  },
+  'Unsupported persisted query version': {
+    field: 'extensions.persistedQuery.version',
+    message: 'extensions.persistedQuery.version must be 1 (the only version of persisted queries supported)',
+  },
+};
+
+/** A GraphQL error Apollo raised for the request itself, without a code but with a 4xx status. */
+function uncodedClientError(error: GraphQLError): boolean {
+  const status = (error.extensions?.http as { status?: number } | undefined)?.status;
+  return error.extensions?.code === undefined && status !== undefined && status >= 400 && status < 500;
+}
+
+/**
  * The one mapping from thrown errors to what clients see. Domain errors carry their code (and
- * field); GraphQL's own errors keep theirs; anything else is masked as INTERNAL_SERVER_ERROR with
+ * field); GraphQL's own errors keep theirs; Apollo's uncoded refusals of a request (HTTP 4xx) are
+ * the client's (BAD_USER_INPUT or BAD_REQUEST, not logged as errors); anything else is masked as INTERNAL_SERVER_ERROR with
  * the request id, and logged in full with that id.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
@@ -33,11 +56,33 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
     return { ...base, extensions };
   }
+  if (original instanceof GraphQLError && uncodedClientError(original)) {
+    const mistake = APOLLO_CLIENT_MISTAKES[original.message];
+    return mistake
+      ? { message: mistake.message, extensions: { code: 'BAD_USER_INPUT', field: mistake.field } }
+      : { ...base, extensions: { code: 'BAD_REQUEST' } };
+  }
   scope?.log.error({ err: original, path: formatted.path }, 'internal error');
   return {
     message: 'Internal server error',
     locations: formatted.locations,
     path: formatted.path,
     extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: scope?.requestId },
+  };
+}
+
+/** GraphQL's "Did you mean ...?" hints: they name fields, arguments, types and enum values of the schema. */
+const SUGGESTION = /\s*Did you mean [^?]*\?/g;
+
+/**
+ * The formatter Apollo is given. In production, where introspection is off, no message names
+ * what the client did not: suggestions are removed from every error, whether validation or the
+ * coercion of variables raised it.
+ */
+export function errorFormatter(options: { hideSchemaDetails: boolean }): typeof formatError {
+  if (!options.hideSchemaDetails) return formatError;
+  return (formatted, error) => {
+    const result = formatError(formatted, error);
+    return { ...result, message: result.message.replace(SUGGESTION, '') };
   };
 }

@@ -14,7 +14,7 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { ConcurrentChangeError, DomainError } from '../errors';
 import { createRequestContext, type AppDependencies, type RequestContext } from '../request/context';
 import { CompiledExecutor } from '../graphql/compiled-executor';
-import { formatError } from '../graphql/format-error';
+import { errorFormatter } from '../graphql/format-error';
 import { assertWithinLimits } from '../graphql/limits';
 import type { Logger } from '../logger';
 import { countOperation, observeRequest, registry } from '../observability/metrics';
@@ -239,7 +239,7 @@ export async function createApp(deps: AppDependencies, options: AppOptions) {
     ...(config.graphqlJit ? { gateway: new CompiledExecutor(options.schema) } : { schema: options.schema }),
     introspection: !config.production,
     csrfPrevention: true,
-    formatError,
+    formatError: errorFormatter({ hideSchemaDetails: config.production }),
     includeStacktraceInErrorResponses: false,
     persistedQueries: { cache: new InMemoryLRUCache<string>({ maxSize: APQ_CACHE_BYTES }), ttl: APQ_TTL_SECONDS },
     plugins: [

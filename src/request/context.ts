@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import { RequestTransaction } from './request-transaction';
 import { UnauthenticatedError } from '../errors';
 import type { Logger } from '../logger';
-import { enterTenant } from '../tenancy/tenancy.store';
+import { enterTenant, tenantExists } from '../tenancy/tenancy.store';
 import type { Viewer } from '../tenancy/viewer';
 import { createLoaders, type Loaders } from './loaders';
 import { Repositories } from './repositories';
@@ -45,6 +45,10 @@ export async function createRequestContext(
   try {
     let viewer: Viewer;
     if (platformAdmin) {
+      // A platform administrator acts for no tenant, but a tid on its token must still name one.
+      if (claims.tenantId !== null && !(await tenantExists(tx, claims.tenantId))) {
+        throw new UnauthenticatedError('The token names no known tenant');
+      }
       viewer = { userId: claims.userId, roles: claims.roles, scope: null };
     } else {
       const scope = await enterTenant(tx, claims.tenantId!);

@@ -35,3 +35,12 @@ export async function enterTenant(tx: RequestTransaction, tenantId: string): Pro
     timeZone: row.time_zone,
   };
 }
+
+/**
+ * Whether a tenant exists, without entering it (a platform administrator's token may carry a
+ * `tid`, which must name a tenant too): reads through `enter_tenant` and sets nothing.
+ */
+export async function tenantExists(tx: RequestTransaction, tenantId: string): Promise<boolean> {
+  const rows = await tx.query<{ found: number }>('SELECT 1 AS found FROM enter_tenant($1)', [tenantId]);
+  return rows.length > 0;
+}
