@@ -63,6 +63,10 @@ describe('the compiled executor', () => {
               fragment P on Package { __typename id name items { quantity } }`,
       variables: { yes: true },
     })],
+    ['errors of non-null fields nulling one package: graphql-js reports the first', () => ({
+      query: 'query($id: ID!) { package(id: $id) { totals(priceListId: "nope") { total } items { totals(priceListId: "nope") { total } } } }',
+      variables: { id: packageId },
+    })],
     ['an unknown package (null)', () => ({ query: 'query($id: ID!) { package(id: $id) { id } }', variables: { id: randomUUID() } })],
     ['a malformed id (BAD_USER_INPUT)', () => ({ query: 'query($id: ID!) { package(id: $id) { id } }', variables: { id: 'nope' } })],
     ['a variable of the wrong type (400)', () => ({ query: 'query($first: Int) { packages(first: $first) { totalCount } }', variables: { first: 'many' } })],

@@ -84,7 +84,7 @@ export class CompiledExecutor implements GatewayInterface {
       return execute({ schema: this.schema, document, contextValue: context, variableValues: request.variables, operationName: request.operationName });
     }
     const result = await compiled.query(undefined, context, coerced.coerced);
-    return result.errors ? { ...result, errors: result.errors.map(asGraphQLJsError) } : result;
+    return result.errors ? { ...result, errors: firstPerNulledField(result.data, result.errors).map(asGraphQLJsError) } : result;
   }
 
   /** The operation compiled (once per document and operation name), or null when it runs on graphql-js. */
@@ -125,6 +125,27 @@ export class CompiledExecutor implements GatewayInterface {
     this.reparsable.set(type.name, answer);
     return answer;
   }
+}
+
+/**
+ * The errors graphql-js would report: when errors of non-null fields null the same nullable
+ * ancestor (a package whose `totals` and every item's `totals` failed), graphql-js reports the
+ * first to reach it (the others are dropped with the ancestor), graphql-jit all of them. An error
+ * is keyed by the first null met walking its path in the answer: the ancestor it nulled, or its
+ * own field when that is nullable.
+ */
+function firstPerNulledField(data: unknown, errors: readonly GraphQLError[]): GraphQLError[] {
+  const seen = new Set<string>();
+  return errors.filter((error) => {
+    const path = error.path ?? [];
+    let value = data as Record<string | number, unknown> | null | undefined;
+    let depth = 0;
+    while (depth < path.length && value != null) value = value[path[depth++]] as typeof value;
+    const key = path.slice(0, value == null ? depth : path.length).join('\u0000');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** graphql-jit's error as graphql-js would have built it (`locatedError`): path, locations, original error and its extensions. */
