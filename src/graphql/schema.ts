@@ -18,6 +18,7 @@ import {
   ServiceEffectivePriceResolver,
 } from '../pricing/price-list.resolver';
 import { OrganizationResolver, TenantResolver, ViewerResolver } from '../tenancy/tenancy.resolver';
+import { sortResolverParamsOnce } from './resolver-params';
 import { DateTimeScalar } from './scalars';
 
 export const RESOLVERS = [
@@ -45,6 +46,7 @@ export const RESOLVERS = [
 ] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {
+  sortResolverParamsOnce();
   const schema = await buildSchema({
     resolvers: RESOLVERS,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
