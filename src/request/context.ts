@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import { RequestTransaction } from './request-transaction';
 import { UnauthenticatedError } from '../errors';
 import type { Logger } from '../logger';
-import { enterTenantStatement, tenantExists, tenantScopeOf } from '../tenancy/tenancy.store';
+import { enterTenant, tenantExists } from '../tenancy/tenancy.store';
 import type { Viewer } from '../tenancy/viewer';
 import { createLoaders, type Loaders } from './loaders';
 import { Repositories } from './repositories';
@@ -40,12 +40,8 @@ export async function createRequestContext(
 ): Promise<RequestContext> {
   const claims = await verifyBearer(authorization, deps.config);
   const platformAdmin = claims.roles.includes('PLATFORM_ADMIN');
-  // Only a platform administrator's transaction opens the tenancy registry. A tenant user's
-  // request enters its tenant in BEGIN's round trip (the token's tid is a verified UUID).
-  const { tx, rows } = await RequestTransaction.beginWith(deps.dataSource, deps.config, {
-    platform: platformAdmin,
-    then: platformAdmin ? undefined : enterTenantStatement(claims.tenantId!),
-  });
+  // Only a platform administrator's transaction opens the tenancy registry.
+  const tx = await RequestTransaction.begin(deps.dataSource, deps.config, { platform: platformAdmin });
   try {
     let viewer: Viewer;
     if (platformAdmin) {
@@ -55,7 +51,7 @@ export async function createRequestContext(
       }
       viewer = { userId: claims.userId, roles: claims.roles, scope: null };
     } else {
-      const scope = tenantScopeOf(rows);
+      const scope = await enterTenant(tx, claims.tenantId!);
       if (!scope) throw new UnauthenticatedError('The token names no known tenant');
       viewer = { userId: claims.userId, roles: claims.roles, scope };
     }

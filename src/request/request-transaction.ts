@@ -65,34 +65,20 @@ export class RequestTransaction {
    * `platform` (a platform administrator's request); a tenant is entered through `enter_tenant`.
    */
   static async begin(dataSource: DataSource, limits: TransactionLimits, options: { platform?: boolean } = {}): Promise<RequestTransaction> {
-    return (await RequestTransaction.beginWith(dataSource, limits, options)).tx;
-  }
-
-  /**
-   * `begin`, with `then` (one more statement) sent in the same round trip, after the role and
-   * limits are set; its rows are returned. `then` goes as text in the simple protocol, so it must
-   * hold no client input but validated values (a tenant's entry: a UUID checked by its builder).
-   */
-  static async beginWith<T = Record<string, unknown>>(
-    dataSource: DataSource,
-    limits: TransactionLimits,
-    options: { platform?: boolean; then?: string } = {},
-  ): Promise<{ tx: RequestTransaction; rows: T[] }> {
     const runner = dataSource.createQueryRunner();
     const tx = new RequestTransaction(runner, (await runner.connect()) as PoolClient);
     const timeout = String(Math.trunc(limits.statementTimeoutMs));
     try {
       // Constants only (no client input), so the simple protocol's multi-statement form is safe.
-      const rows = await tx.query<T>(
+      await tx.query(
         `BEGIN; SELECT set_config('role', '${APP_ROLE}', true), set_config('statement_timeout', '${timeout}', true),` +
-          ` set_config('idle_in_transaction_session_timeout', '${timeout}', true)${options.platform ? `, ${OPEN_TENANCY_REGISTRY}` : ''}` +
-          (options.then ? `; ${options.then}` : ''),
+          ` set_config('idle_in_transaction_session_timeout', '${timeout}', true)${options.platform ? `, ${OPEN_TENANCY_REGISTRY}` : ''}`,
       );
-      return { tx, rows: options.then ? rows : [] };
     } catch (error) {
       await tx.release(error as Error);
       throw error;
     }
+    return tx;
   }
 
   async query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> {

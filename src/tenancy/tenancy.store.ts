@@ -1,43 +1,28 @@
-import { isUuid } from '../auth/token';
 import type { RequestTransaction } from '../request/request-transaction';
 import type { ClinicSharing, TenantKind, TenantScope } from './viewer';
 
-interface EnteredTenantRow {
-  id: string;
-  name: string;
-  kind: TenantKind;
-  organization_id: string;
-  currency: string;
-  time_zone: string;
-  clinic_sharing: ClinicSharing;
-  central_id: string | null;
-}
-
 /**
- * The statement that resolves the tenant a token names and narrows the transaction to its
- * organization. The registry is closed to the transaction: `enter_tenant` (migration 0010) reads
- * the one tenant row with its organization and central, and the setting is made from the row it
- * returns (no row: no such tenant, nothing is set, and the caller rolls back). `tenant` is `$1`,
- * or a UUID written as a literal (see `enterTenantStatement`).
+ * Resolves the tenant a token names and narrows the transaction to its organization, in one
+ * statement. The registry is closed to the transaction: `enter_tenant` (migration 0010) reads the
+ * one tenant row with its organization and central, and the setting is made from the row it
+ * returns. Null: no such tenant (nothing is set, and the caller rolls back).
  */
-const enterTenantSql = (tenant: string) =>
-  `SELECT e.tenant_id AS id, e.tenant_name AS name, e.tenant_kind AS kind, e.organization_id, e.currency, e.time_zone, e.clinic_sharing, e.central_id,
-          set_config('app.organization_id', e.organization_id::text, true)
-     FROM enter_tenant(${tenant}) e`;
-
-/**
- * The entry as text with no parameter, to ride in BEGIN's round trip (`RequestTransaction.beginWith`,
- * simple protocol): the id is written as a literal only once it is known to be a UUID (hex digits
- * and dashes, nothing that could close the quotes).
- */
-export function enterTenantStatement(tenantId: string): string {
-  if (!isUuid(tenantId)) throw new Error('a tenant id to enter must be a UUID');
-  return enterTenantSql(`'${tenantId}'::uuid`);
-}
-
-/** The tenant the entry read, as the viewer's scope; null when the token named no tenant. */
-export function tenantScopeOf(rows: readonly Record<string, unknown>[]): TenantScope | null {
-  const row = rows[0] as unknown as EnteredTenantRow | undefined;
+export async function enterTenant(tx: RequestTransaction, tenantId: string): Promise<TenantScope | null> {
+  const [row] = await tx.query<{
+    id: string;
+    name: string;
+    kind: TenantKind;
+    organization_id: string;
+    currency: string;
+    time_zone: string;
+    clinic_sharing: ClinicSharing;
+    central_id: string | null;
+  }>(
+    `SELECT e.tenant_id AS id, e.tenant_name AS name, e.tenant_kind AS kind, e.organization_id, e.currency, e.time_zone, e.clinic_sharing, e.central_id,
+            set_config('app.organization_id', e.organization_id::text, true)
+       FROM enter_tenant($1) e`,
+    [tenantId],
+  );
   if (!row) return null;
   return {
     organizationId: row.organization_id,
@@ -49,11 +34,6 @@ export function tenantScopeOf(rows: readonly Record<string, unknown>[]): TenantS
     currency: row.currency,
     timeZone: row.time_zone,
   };
-}
-
-/** Enters the tenant on a transaction already begun (the webhook worker, tests). */
-export async function enterTenant(tx: RequestTransaction, tenantId: string): Promise<TenantScope | null> {
-  return tenantScopeOf(await tx.query(enterTenantSql('$1'), [tenantId]));
 }
 
 /**
