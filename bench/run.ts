@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,7 +19,7 @@ import { renderReport, type BenchResults, type ExportResult, type OperationResul
 import { must } from './workload';
 
 /**
- * `npm run bench [-- --small] [--connections 16] [--duration 10] [--repetitions 3] [--pool 4] [--keep]`
+ * `npm run bench [-- --small] [--connections 16] [--duration 10] [--repetitions 3] [--pool 4] [--port 4710] [--keep]`
  *
  * Generates the data set into a fresh database (on DATABASE_URL's server, or an embedded
  * PostgreSQL), starts the built server (production mode, warn logs) and the floor (bench/floor.ts)
@@ -36,6 +37,8 @@ interface Options {
   warmupS: number;
   repetitions: number;
   pool: number;
+  /** The server listens on this port, the floor on the next, the statement counter on the one after. */
+  port: number;
   keep: boolean;
 }
 
@@ -48,6 +51,7 @@ function options(): Options {
       warmup: { type: 'string' },
       repetitions: { type: 'string', default: '3' },
       pool: { type: 'string', default: '4' },
+      port: { type: 'string', default: '4710' },
       keep: { type: 'boolean', default: false },
     },
   });
@@ -59,6 +63,7 @@ function options(): Options {
     warmupS: Number(values.warmup ?? (small ? 2 : 3)),
     repetitions: Number(values.repetitions),
     pool: Number(values.pool),
+    port: Number(values.port),
     keep: values.keep!,
   };
   for (const [name, value] of Object.entries(parsed)) {
@@ -95,6 +100,15 @@ async function createDatabase(baseUrl: string): Promise<{ url: string; drop(): P
       await dropper.end();
     },
   };
+}
+
+/** Refuses a port another process listens on: the bench would measure that process instead of its own (another bench run). */
+async function assertPortFree(port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', () => reject(new Error(`port ${port} is taken (another bench running?): choose others with --port`)));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
 }
 
 interface Target {
@@ -289,6 +303,7 @@ async function main(): Promise<void> {
   const size: DatasetSize = opts.small ? SMALL_SIZE : DEFAULT_SIZE;
   const growthFrom = size.packages / 10;
   const started = Date.now();
+  for (const port of [opts.port, opts.port + 1, opts.port + 2]) await assertPortFree(port);
   const quiet = createLogger('warn');
   if (!process.env.DATABASE_URL) log('no DATABASE_URL: starting an embedded PostgreSQL');
   const postgres = await databaseServer('bench', quiet);
@@ -322,17 +337,20 @@ async function main(): Promise<void> {
     const env = { NODE_ENV: 'production', JWT_SECRET: SECRET, DATABASE_URL: database.url, LOG_LEVEL: 'warn', DB_POOL_MAX: String(opts.pool) };
     // The same build in development mode, only to count statements (production hides the count).
     const counter: Target = {
-      url: 'http://127.0.0.1:4712',
-      process: startNode(path.join(root, 'dist', 'src', 'main.js'), { ...env, NODE_ENV: 'development', PORT: '4712', MIGRATE_ON_START: 'false', DB_POOL_MAX: '2' }),
+      url: `http://127.0.0.1:${opts.port + 2}`,
+      process: startNode(path.join(root, 'dist', 'src', 'main.js'), { ...env, NODE_ENV: 'development', PORT: String(opts.port + 2), MIGRATE_ON_START: 'false', DB_POOL_MAX: '2' }),
     };
     children.push(counter.process);
     const server: Target = {
-      url: 'http://127.0.0.1:4710',
-      process: startNode(path.join(root, 'dist', 'src', 'main.js'), { ...env, PORT: '4710', MIGRATE_ON_START: 'false' }),
+      url: `http://127.0.0.1:${opts.port}`,
+      process: startNode(path.join(root, 'dist', 'src', 'main.js'), { ...env, PORT: String(opts.port), MIGRATE_ON_START: 'false' }),
       counter,
     };
     children.push(server.process);
-    const floor: Target = { url: 'http://127.0.0.1:4711', process: startNode(path.join(root, 'dist', 'bench', 'floor.js'), { ...env, PORT: '4711' }) };
+    const floor: Target = {
+      url: `http://127.0.0.1:${opts.port + 1}`,
+      process: startNode(path.join(root, 'dist', 'bench', 'floor.js'), { ...env, PORT: String(opts.port + 1) }),
+    };
     children.push(floor.process);
     await Promise.all([waitForHealth(server.url, server.process), waitForHealth(floor.url, floor.process), waitForHealth(counter.url, counter.process)]);
 

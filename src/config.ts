@@ -17,6 +17,8 @@ export interface Config {
   production: boolean;
   migrateOnStart: boolean;
   dbPoolMax: number;
+  /** Operations run compiled by graphql-jit (src/graphql/compiled-executor.ts); false: on graphql-js, e.g. for a plugin that hooks `willResolveField`. */
+  graphqlJit: boolean;
   logLevel: string;
   demoData: boolean;
   /** Upper bound for one SQL statement of a request, so a bad query cannot hold a connection. */
@@ -195,6 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     migrateOnStart: parseBoolean('MIGRATE_ON_START', env.MIGRATE_ON_START, true),
     dbPoolMax,
+    graphqlJit: parseBoolean('GRAPHQL_JIT', env.GRAPHQL_JIT, true),
     logLevel,
     demoData,
     statementTimeoutMs: parseInteger('STATEMENT_TIMEOUT_MS', env.STATEMENT_TIMEOUT_MS, 5000, 100, 600000),

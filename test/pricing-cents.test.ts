@@ -87,6 +87,15 @@ describe('integer-cent pricing equals decimal pricing', () => {
     expect(toCents('1.005')).toBeNull();
     expect(toCents('-1.00')).toBeNull();
     expect(toCents('1e3')).toBeNull();
+    // Read character by character, exactly as the regular expression it replaced.
+    const twoPlaces = /^(\d{1,13})(?:\.(\d{1,2}))?$/;
+    const byExpression = (amount: string) => {
+      const match = twoPlaces.exec(amount);
+      return match ? Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0')) : null;
+    };
+    const amounts = ['', '.', '.5', '1.', '1.2', '1.23', '1.234', '01.50', '0', '00', ' 1', '1 ', '1,50', '+1', '1..2', '1.2.3', 'a', '12a', '١٢', '１２'];
+    amounts.push('9'.repeat(13), '9'.repeat(14), `${'9'.repeat(13)}.99`, `${'9'.repeat(14)}.99`, '999999.99', '0.00', '0.1');
+    for (const amount of amounts) expect([amount, toCents(amount)]).toEqual([amount, byExpression(amount)]);
     expect(formatCents(0)).toBe('0.00');
     expect(formatCents(5)).toBe('0.05');
     expect(formatCents(123456)).toBe('1234.56');

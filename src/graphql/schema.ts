@@ -19,6 +19,7 @@ import {
 } from '../pricing/price-list.resolver';
 import { OrganizationResolver, TenantResolver, ViewerResolver } from '../tenancy/tenancy.resolver';
 import { authChecker } from './auth-checker';
+import { sortResolverParamsOnce } from './resolver-params';
 import { DateTimeScalar } from './scalars';
 
 export const RESOLVERS = [
@@ -46,6 +47,7 @@ export const RESOLVERS = [
 ] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {
+  sortResolverParamsOnce();
   const schema = await buildSchema({
     resolvers: RESOLVERS,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],

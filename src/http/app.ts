@@ -13,6 +13,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { ConcurrentChangeError, DomainError, GRAPHQL_EXECUTED, HTTP_STATUS, type HttpErrorCode } from '../errors';
 import { createRequestContext, type AppDependencies, type RequestContext } from '../request/context';
+import { CompiledExecutor } from '../graphql/compiled-executor';
 import { errorFormatter } from '../graphql/format-error';
 import { assertWithinLimits } from '../graphql/limits';
 import type { Logger } from '../logger';
@@ -239,7 +240,8 @@ export interface AppOptions {
 export async function createApp(deps: AppDependencies, options: AppOptions) {
   const { config, log } = deps;
   const apollo = new ApolloServer<RequestContext>({
-    schema: options.schema,
+    // Apollo takes either a schema or a gateway; the compiled executor serves the same schema.
+    ...(config.graphqlJit ? { gateway: new CompiledExecutor(options.schema) } : { schema: options.schema }),
     introspection: !config.production,
     csrfPrevention: true,
     formatError: errorFormatter({ hideSchemaDetails: config.production }),
