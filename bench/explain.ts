@@ -24,7 +24,7 @@ export async function explainPlans(databaseUrl: string, viewerTenantId: string):
     const scope = (await enterTenant(tx, viewerTenantId))!;
     const all: PackageListFilter = { search: null, status: 'ALL', origin: null };
     const searched: PackageListFilter = { ...all, search: PACKAGE_SEARCH };
-    const services: ServiceListFilter = { search: SERVICE_SEARCH, status: 'ALL', origin: null, family: null, odontogramScope: null };
+    const services: ServiceListFilter = { ids: null, search: SERVICE_SEARCH, status: 'ALL', origin: null, family: null, odontogramScope: null };
     const packageKey = PACKAGE_SORT_KEYS.NAME;
     const serviceKey = SERVICE_SORT_KEYS.NAME;
     const firstPage = packageListQuery(scope, all, packageKey, pageRequest(20, null, packageKey, 'ASC'));

@@ -8,6 +8,7 @@ import { PriceLists } from './0008_price_lists';
 import { ChangeFeed } from './0009_change_feed';
 import { EnterTenant } from './0010_enter_tenant';
 import { EnterTenantTimeZone } from './0011_enter_tenant_time_zone';
+import { NamesAsListsSort } from './0012_names_as_lists_sort';
 
 /**
  * Every migration, in order. To add one: write `NNNN_name.sql` (and, to make it revertible,
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   ChangeFeed,
   EnterTenant,
   EnterTenantTimeZone,
+  NamesAsListsSort,
 ];

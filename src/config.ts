@@ -24,6 +24,7 @@ export interface Config {
   /** Upper bound for one SQL statement of a request, so a bad query cannot hold a connection. */
   statementTimeoutMs: number;
   webhooks: WebhookSettings;
+  exports: ExportSettings;
   /** Bearer token GET /metrics requires; unset: open in development, absent (404) in production. */
   metricsToken?: string;
   /** `pretty`: one readable line per event; `json`: one JSON object per line. Unset: pretty in development on a terminal, else JSON. */
@@ -46,6 +47,23 @@ export interface WebhookSettings {
   allowPrivateUrls: boolean;
   /** How often the worker looks for work when no notification woke it (not an environment setting). */
   pollMs: number;
+}
+
+/**
+ * How downloads (`/exports/...`) share the database (api.md "Errors and limits": exports never
+ * starve the API). A download holds one pooled connection while it reads its rows.
+ */
+export interface ExportSettings {
+  /** EXPORT_CONNECTIONS: downloads reading at once in this process, each on one pooled connection; fewer than DB_POOL_MAX (a pool of one is shared). */
+  connections: number;
+  /** EXPORTS_PER_ORGANIZATION: of those, at most this many for one organization. */
+  perOrganization: number;
+  /** EXPORT_QUEUE_TIMEOUT_MS: how long a download waits for room before it is answered 503 with Retry-After. */
+  queueTimeoutMs: number;
+  /** EXPORT_STALL_TIMEOUT_MS: a client that takes nothing for this long is cut off. */
+  stallTimeoutMs: number;
+  /** EXPORT_MAX_DURATION_MS: a download still running after this long is cut off. */
+  maxDurationMs: number;
 }
 
 export type LogFormat = 'pretty' | 'json';
@@ -129,6 +147,25 @@ function parseDatabaseUrl(raw: string | undefined): string | undefined {
   return raw.trim();
 }
 
+/**
+ * The export settings. By default exports get about a third of the pool (at least one connection)
+ * and an organization two downloads at once; GraphQL always keeps at least one connection.
+ */
+function parseExportSettings(env: NodeJS.ProcessEnv, dbPoolMax: number): ExportSettings {
+  const most = Math.max(1, dbPoolMax - 1);
+  const connections = parseInteger('EXPORT_CONNECTIONS', env.EXPORT_CONNECTIONS, Math.max(1, Math.floor(dbPoolMax * 0.3)), 1, 1000);
+  if (connections > most) {
+    throw new ConfigError(`EXPORT_CONNECTIONS must be less than DB_POOL_MAX (${dbPoolMax}), so that GraphQL keeps a connection; got ${shown(env.EXPORT_CONNECTIONS!)}`);
+  }
+  return {
+    connections,
+    perOrganization: parseInteger('EXPORTS_PER_ORGANIZATION', env.EXPORTS_PER_ORGANIZATION, 2, 1, 1000),
+    queueTimeoutMs: parseInteger('EXPORT_QUEUE_TIMEOUT_MS', env.EXPORT_QUEUE_TIMEOUT_MS, 2000, 0, 60_000),
+    stallTimeoutMs: parseInteger('EXPORT_STALL_TIMEOUT_MS', env.EXPORT_STALL_TIMEOUT_MS, 3000, 100, 600_000),
+    maxDurationMs: parseInteger('EXPORT_MAX_DURATION_MS', env.EXPORT_MAX_DURATION_MS, 60_000, 1000, 3_600_000),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const nodeEnv = env.NODE_ENV?.trim() || 'development';
   if (!['development', 'production', 'test'].includes(nodeEnv)) {
@@ -147,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const demoData = parseBoolean('DEMO_DATA', env.DEMO_DATA, databaseUrl === undefined && !production);
   // The demo prints tokens signed with JWT_SECRET to stdout: never with the production key.
   if (production && demoData) throw new ConfigError('DEMO_DATA must not be true when NODE_ENV=production');
+  const dbPoolMax = parseInteger('DB_POOL_MAX', env.DB_POOL_MAX, 10, 1, 1000);
   return {
     port: parseInteger('PORT', env.PORT, 4000, 0, 65535),
     host: parseHost(env.HOST),
@@ -158,7 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwtAudience: env.JWT_AUDIENCE?.trim() || undefined,
     production,
     migrateOnStart: parseBoolean('MIGRATE_ON_START', env.MIGRATE_ON_START, true),
-    dbPoolMax: parseInteger('DB_POOL_MAX', env.DB_POOL_MAX, 10, 1, 1000),
+    dbPoolMax,
     graphqlJit: parseBoolean('GRAPHQL_JIT', env.GRAPHQL_JIT, true),
     logLevel,
     demoData,
@@ -170,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       allowPrivateUrls: parseBoolean('WEBHOOK_ALLOW_PRIVATE_URLS', env.WEBHOOK_ALLOW_PRIVATE_URLS, false),
       pollMs: 1000,
     },
+    exports: parseExportSettings(env, dbPoolMax),
     metricsToken: parseToken('METRICS_TOKEN', env.METRICS_TOKEN),
     logFormat: parseLogFormat(env.LOG_FORMAT),
     otlpEndpoint: parseOtlpEndpoint(env),

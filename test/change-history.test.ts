@@ -433,4 +433,41 @@ describe('statements: a page costs the same whatever its size', () => {
     const serviceHistory = `query($id: ID!, $first: Int) { service(id: $id) { history(first: $first) { ${fields} } } }`;
     expect(await statements(serviceHistory, { id: service.id, first: 5 }, admin)).toBe(await statements(serviceHistory, { id: service.id, first: 50 }, admin));
   });
+
+  it('a page of packages each showing its history: one statement for every history, each its own package\'s', async () => {
+    const chain = await server.provisionChain({ clinics: 1 });
+    const admin = chain.central!.admin;
+    const service = await createService(server, admin);
+    const packages = [];
+    for (let index = 0; index < 6; index += 1) {
+      const pkg = await createPackage(server, admin, { name: `Paquete ${index}` });
+      await addItems(server, admin, pkg.id, [{ serviceId: service.id, quantity: index + 1 }]);
+      for (let change = 0; change <= index; change += 1) await updatePackage(server, admin, pkg.id, { description: `cambio ${change}` });
+      packages.push(pkg);
+    }
+    const fields = 'nodes { type entityId packageId version } pageInfo { hasNextPage endCursor }';
+    const list = `query($first: Int) { packages(first: $first) { nodes { id history(first: 3) { ${fields} } } } }`;
+    expect(await statements(list, { first: 1 }, admin)).toBe(await statements(list, { first: 6 }, admin));
+
+    // Batched, each package's history is exactly what asking for that package alone answers.
+    const { packages: page } = await server.ok(list, { first: 6 }, admin);
+    expect(page.nodes.map((node: { id: string }) => node.id).sort()).toEqual(packages.map((pkg) => pkg.id).sort());
+    for (const node of page.nodes) {
+      const alone = await server.ok(`query($id: ID!) { package(id: $id) { history(first: 3) { ${fields} } } }`, { id: node.id }, admin);
+      expect(node.history).toEqual(alone.package.history);
+      expect(node.history.nodes.length).toBe(3);
+      for (const event of node.history.nodes) expect(event.entityId === node.id || event.packageId === node.id).toBe(true);
+    }
+    // The next page of one history, beside the first page of another in the same request.
+    const [second, first] = [page.nodes[0], page.nodes[5]];
+    const both = await server.ok(
+      `query($a: ID!, $b: ID!, $after: String) { a: package(id: $a) { history(first: 3, after: $after) { ${fields} } } b: package(id: $b) { history(first: 3) { ${fields} } } }`,
+      { a: first.id, b: second.id, after: first.history.pageInfo.endCursor },
+      admin,
+    );
+    const next = await server.ok(`query($id: ID!, $after: String) { package(id: $id) { history(first: 3, after: $after) { ${fields} } } }`, { id: first.id, after: first.history.pageInfo.endCursor }, admin);
+    expect(next.package.history.nodes.length).toBe(3);
+    expect(both.a.history).toEqual(next.package.history);
+    expect(both.b.history).toEqual(second.history);
+  });
 });

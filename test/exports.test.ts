@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import { SignJWT } from 'jose';
 import { EXPORT_PAGE_SIZE } from '../src/exports/package-export';
 import { addItems, createPackage, createService, setPackageActive, setServiceActive, uniqueName } from './support/catalog';
+import { withDatabase } from './support/db';
 import { TestServer, type Chain } from './support/harness';
 import { LogCapture } from './support/log-capture';
 
@@ -63,7 +64,7 @@ describe('exports of the packages table (CSV, XLSX)', () => {
   let server: TestServer;
   let chain: Chain;
   let other: Chain;
-  /** A package name with everything CSV must quote: quotes, a comma, a semicolon, a line break. */
+  /** A package name with everything CSV must quote: quotes, a comma, a semicolon, a line break (stored before names refused it). */
   const trickyName = `Implante "completo", con; todo\nsegunda línea ${uniqueName('')}`;
   const formulaName = `=SUM(A1:A9) ${uniqueName('fórmula')}`;
   let sharedPackageId: string;
@@ -120,7 +121,7 @@ describe('exports of the packages table (CSV, XLSX)', () => {
     const fluor = await createService(server, clinic2, { price: '25.00', shared: false });
 
     const shared = await createPackage(server, central, {
-      name: trickyName,
+      name: uniqueName('Implante completo'),
       items: [
         { serviceId: cleaning.id, quantity: 3 },
         { serviceId: whitening.id, quantity: 1 },
@@ -128,6 +129,8 @@ describe('exports of the packages table (CSV, XLSX)', () => {
       ],
     });
     sharedPackageId = shared.id;
+    // The API refuses a line break in a name now (api.md): a name stored before that rule is written behind its back.
+    await withDatabase((client) => client.query('UPDATE packages SET name = $2 WHERE id = $1', [shared.id, trickyName]));
     await addItems(server, clinic1, shared.id, [{ serviceId: sedation.id }]);
     await addItems(server, clinic2, shared.id, [{ serviceId: fluor.id, quantity: 2 }]);
     // Still listed (itemCount) but left out of the totals.

@@ -100,6 +100,7 @@ describe('list statements use the indexes', () => {
 
   const packages = (filter: Partial<PackageListFilter> = {}): PackageListFilter => ({ search: null, status: 'ALL', origin: null, ...filter });
   const services = (filter: Partial<ServiceListFilter> = {}): ServiceListFilter => ({
+    ids: null,
     search: null,
     status: 'ALL',
     origin: null,
@@ -207,6 +208,18 @@ describe('list statements use the indexes', () => {
     const nodes = await plan(serviceCountQuery(clinic('BETWEEN_CLINICS'), services({ status: 'ACTIVE' })));
     expectIndexedReads(nodes, 'services');
     expect(nodes.find((node) => node['Index Name'] === 'services_visibility')?.['Node Type']).toBe('Index Only Scan');
+  });
+
+  it('reads the services named by `ids` through an index, in the page and in totalCount', async () => {
+    const ids = await withDatabase(async (client) => {
+      const { rows } = await client.query<{ id: string }>('SELECT id FROM services WHERE organization_id = $1 ORDER BY id DESC LIMIT 100', [chain.organization.id]);
+      return rows.map((row) => row.id);
+    });
+    const key = SERVICE_SORT_KEYS.NAME;
+    for (const sharing of ['CENTRAL_ONLY', 'BETWEEN_CLINICS'] as const) {
+      expectIndexedReads(await plan(serviceListQuery(clinic(sharing), services({ ids }), key, page(key))), 'services');
+      expectIndexedReads(await plan(serviceCountQuery(clinic(sharing), services({ ids }))), 'services');
+    }
   });
 
   it("reads a page's items and their services by key, for any number of packages", async () => {

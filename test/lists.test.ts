@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createPackage, createService, setPackageActive, setServiceActive, updatePackage } from './support/catalog';
 import { TestServer } from './support/harness';
 import { listNames, listPage, listResponse, type ListName } from './support/lists';
@@ -132,7 +133,9 @@ describe('search', () => {
   });
 });
 
-describe('filters: status, origin, family, odontogram scope', () => {
+describe('filters: ids, status, origin, family, odontogram scope', () => {
+  /** The services created below, by name. */
+  let serviceIds: Record<string, string>;
   let central: string;
   let clinicAdmin: string;
   let clinicStaff: string;
@@ -156,7 +159,7 @@ describe('filters: status, origin, family, odontogram scope', () => {
     await setPackageActive(server, central, centralGone.id, false);
     await setPackageActive(server, clinicAdmin, ownGone.id, false);
 
-    const [, , , , whitening] = await Promise.all([
+    const created = await Promise.all([
       createService(server, clinicAdmin, { name: 'Implante unitario', family: 'Implantología', odontogramScope: 'TOOTH' }),
       createService(server, clinicAdmin, { name: 'Implante guiado', family: 'implantologia', odontogramScope: 'ARCH' }),
       createService(server, clinicAdmin, { name: 'Cirugía', family: 'Implantología avanzada', odontogramScope: 'QUADRANT' }),
@@ -167,7 +170,8 @@ describe('filters: status, origin, family, odontogram scope', () => {
       createService(server, other, { name: 'Férula', family: 'Implantología', odontogramScope: 'TOOTH' }),
       createService(server, other, { name: 'Privado', family: 'Implantología', odontogramScope: 'TOOTH', shared: false }),
     ]);
-    await setServiceActive(server, clinicAdmin, whitening.id, false);
+    serviceIds = Object.fromEntries(created.map((service) => [service.name, service.id]));
+    await setServiceActive(server, clinicAdmin, serviceIds.Blanqueo, false);
   });
 
   const packages = (filter: Record<string, unknown>, token = clinicAdmin) => listNames(server, 'packages', token, { filter });
@@ -251,6 +255,38 @@ describe('filters: status, origin, family, odontogram scope', () => {
     expect(await services({ odontogramScope: ['NONE'] })).toEqual(['Blanqueo', 'Revisión']);
     expect(await services({ odontogramScope: [] })).toEqual([]);
     expect(await services({ odontogramScope: ['TOOTH'], family: 'implantologia', origin: ['OWN'] })).toEqual(['Implante unitario']);
+  });
+
+  describe('services by ids', () => {
+    it('lists only the services named, in the list order, intersected with the other filters', async () => {
+      const ids = (...names: string[]) => names.map((name) => serviceIds[name]);
+      expect(await services({ ids: ids('Revisión', 'Limpieza', 'Férula') })).toEqual(['Férula', 'Limpieza', 'Revisión']);
+      expect(await services({ ids: ids('Revisión', 'Limpieza', 'Férula'), origin: ['OWN', 'CENTRAL'] })).toEqual(['Limpieza', 'Revisión']);
+      expect(await services({ ids: ids('Blanqueo', 'Limpieza'), status: 'ACTIVE' })).toEqual(['Limpieza']);
+      expect(await services({ ids: ids('Implante unitario', 'Cirugía'), search: 'implante' })).toEqual(['Implante unitario']);
+      // Repeated ids count once; totalCount counts the intersection.
+      const page = await listPage(server, 'services', clinicAdmin, { filter: { ids: ids('Limpieza', 'Limpieza', 'Cirugía') }, first: 1 });
+      expect(page.nodes.map((node) => node.name)).toEqual(['Cirugía']);
+      expect(page.totalCount).toBe(2);
+      expect(page.pageInfo.hasNextPage).toBe(true);
+    });
+
+    it('matches nothing for ids the viewer does not see, ids of no service and an empty list', async () => {
+      // "Oculto" is the central's private service, "Privado" another clinic's: as unknown as a random id.
+      expect(await services({ ids: [serviceIds.Oculto, serviceIds.Privado] })).toEqual([]);
+      expect(await services({ ids: [randomUUID(), 'not-an-id', ''] })).toEqual([]);
+      expect(await services({ ids: [] })).toEqual([]);
+      expect(await services({ ids: [serviceIds.Oculto, serviceIds.Limpieza] })).toEqual(['Limpieza']);
+      expect((await listPage(server, 'services', clinicAdmin, { filter: { ids: [serviceIds.Privado] } })).totalCount).toBe(0);
+      // null filters nothing.
+      expect(await services({ ids: null })).toEqual(await services({}));
+    });
+
+    it('accepts 100 ids and refuses 101 as BAD_USER_INPUT on ids, returning nothing', async () => {
+      const hundred = [serviceIds.Limpieza, ...Array.from({ length: 99 }, () => randomUUID())];
+      expect(await services({ ids: hundred })).toEqual(['Limpieza']);
+      await expectRefused('services', clinicAdmin, { filter: { ids: [...hundred, randomUUID()] } }, 'ids');
+    });
   });
 });
 

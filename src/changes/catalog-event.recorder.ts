@@ -3,9 +3,9 @@ import type { Service } from '../catalog/services/service.types';
 import type { PriceList } from '../pricing/price-list.types';
 import type { RequestContext } from '../request/context';
 import type { Organization } from '../tenancy/tenancy.types';
-import { requireTenant, type ClinicSharing } from '../tenancy/viewer';
+import type { ClinicSharing } from '../tenancy/viewer';
 import type { OwnedRow, RecordedSight } from '../tenancy/visibility';
-import { CatalogEventRepository, type NewCatalogEvent } from './catalog-event.repository';
+import type { NewCatalogEvent } from './catalog-event.repository';
 import { FieldChange, type CatalogEventType } from './catalog-event.types';
 
 /**
@@ -74,10 +74,6 @@ const NO_SIGHT: Omit<RecordedSight, 'entityType' | 'clinicSharing'> = {
   addedByTenantId: null,
 };
 
-function repository(ctx: RequestContext): CatalogEventRepository {
-  return new CatalogEventRepository(ctx.tx, requireTenant(ctx.viewer));
-}
-
 /** CREATED, DEACTIVATED / REACTIVATED (exactly `active`) or UPDATED, from the row before and after. */
 function rowEvent<T extends OwnedRow & { id: string; active: boolean; version: number }>(
   prefix: 'SERVICE' | 'PACKAGE' | 'PRICE_LIST',
@@ -115,17 +111,17 @@ function rowEvent<T extends OwnedRow & { id: string; active: boolean; version: n
 
 export async function recordServiceChange(ctx: RequestContext, before: Service | null, after: Service): Promise<void> {
   const event = rowEvent('SERVICE', before, after, serviceSnapshot);
-  if (event) await repository(ctx).append(ctx.viewer.userId, [event]);
+  if (event) await ctx.repositories.events.append(ctx.viewer.userId, [event]);
 }
 
 export async function recordPackageChange(ctx: RequestContext, before: Package | null, after: Package): Promise<void> {
   const event = rowEvent('PACKAGE', before, after, packageSnapshot);
-  if (event) await repository(ctx).append(ctx.viewer.userId, [event]);
+  if (event) await ctx.repositories.events.append(ctx.viewer.userId, [event]);
 }
 
 export async function recordPriceListChange(ctx: RequestContext, before: PriceList | null, after: PriceList): Promise<void> {
   const event = rowEvent('PRICE_LIST', before, after, priceListSnapshot);
-  if (event) await repository(ctx).append(ctx.viewer.userId, [event]);
+  if (event) await ctx.repositories.events.append(ctx.viewer.userId, [event]);
 }
 
 /** One entry's price before (null: created) and after (null: removed), with its service as visibility needs it. */
@@ -141,7 +137,7 @@ export interface EntryChange {
 export async function recordPriceListEntries(ctx: RequestContext, list: PriceList, entries: EntryChange[]): Promise<void> {
   const changed = entries.filter((entry) => entry.before !== entry.after);
   if (changed.length === 0) return;
-  await repository(ctx).append(ctx.viewer.userId, [
+  await ctx.repositories.events.append(ctx.viewer.userId, [
     {
       ...NO_SIGHT,
       type: 'PRICE_LIST_ENTRIES_CHANGED',
@@ -198,13 +194,13 @@ export async function recordItemChanges(ctx: RequestContext, pkg: OwnedRow & { i
         addedByTenantId: item.addedByTenantId,
       };
     });
-  await repository(ctx).append(ctx.viewer.userId, events);
+  await ctx.repositories.events.append(ctx.viewer.userId, events);
 }
 
 /** The organization changed from the other mode to this one (the mode has two values). */
 export async function recordClinicSharingChange(ctx: RequestContext, after: Organization, version: number): Promise<void> {
   const before: ClinicSharing = after.clinicSharing === 'BETWEEN_CLINICS' ? 'CENTRAL_ONLY' : 'BETWEEN_CLINICS';
-  await repository(ctx).append(ctx.viewer.userId, [
+  await ctx.repositories.events.append(ctx.viewer.userId, [
     {
       ...NO_SIGHT,
       type: 'CLINIC_SHARING_CHANGED',

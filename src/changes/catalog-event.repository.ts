@@ -14,6 +14,9 @@ export interface FeedPosition {
   seq: number;
 }
 
+/** Rows read per history page: a page may come back short (with hasNextPage) when they are hidden from the viewer. */
+export const HISTORY_SCAN = 200;
+
 /** The channel NOTIFY wakes the webhook workers on. */
 export const EVENTS_CHANNEL = 'catalog_events';
 
@@ -31,6 +34,13 @@ export interface NewCatalogEvent extends Omit<RecordedSight, 'clinicSharing' | '
   changes: FieldChange[];
   /** PRICE_LIST_ENTRIES_CHANGED: one per change, in order. */
   entrySights?: RecordedEntrySight[];
+}
+
+/** A page of one row's history: the row, whether its package's item events belong to it, and where the previous page ended. */
+export interface HistoryRequest {
+  entityId: string;
+  withItems: boolean;
+  before: FeedPosition | null;
 }
 
 /** An event as the viewer may see it, with its feed position. */
@@ -170,17 +180,34 @@ export class CatalogEventRepository {
    * Up to `limit` events of one row, newest first, before `before` (null: from the newest); with
    * `withItems`, a package's item events too.
    */
-  async historyWindow(entityId: string, withItems: boolean, before: FeedPosition | null, limit: number): Promise<EventWindow> {
+  /**
+   * The newest events of several rows' histories, one window per request in order, in one
+   * statement however many rows ask (a page of packages each showing its history). A package's
+   * history includes its items' events.
+   */
+  async historyWindows(requests: readonly HistoryRequest[], limit: number): Promise<EventWindow[]> {
     const part = (condition: string) =>
       `(SELECT ${EVENT_COLUMNS} FROM catalog_events e
-         WHERE e.organization_id = $1 AND ${condition}${before ? ' AND (e.tx_id, e.seq) < ($4::bigint, $5::int)' : ''}
-         ORDER BY e.tx_id DESC, e.seq DESC LIMIT $3)`;
-    const parts = [part('e.entity_id = $2')];
-    if (withItems) parts.push(part("e.package_id = $2 AND e.entity_type = 'PACKAGE_ITEM'"));
-    const sql = `SELECT * FROM (${parts.join(' UNION ALL ')}) e ORDER BY e.tx_id::bigint DESC, e.seq DESC LIMIT $3`;
-    const params: unknown[] = [this.scope.organizationId, entityId, limit];
-    if (before) params.push(before.txId, before.seq);
-    return this.toWindow(await this.tx.query(sql, params));
+         WHERE e.organization_id = $1 AND ${condition} AND (e.tx_id, e.seq) < (k.before_tx, k.before_seq)
+         ORDER BY e.tx_id DESC, e.seq DESC LIMIT $6)`;
+    const sql = `SELECT k.ord, e.* FROM unnest($2::uuid[], $3::boolean[], $4::bigint[], $5::int[]) WITH ORDINALITY k(entity_id, with_items, before_tx, before_seq, ord)
+      CROSS JOIN LATERAL (
+        SELECT * FROM (${part('e.entity_id = k.entity_id')} UNION ALL ${part("k.with_items AND e.package_id = k.entity_id AND e.entity_type = 'PACKAGE_ITEM'")}) e
+         ORDER BY e.tx_id::bigint DESC, e.seq DESC LIMIT $6) e
+      ORDER BY k.ord, e.tx_id::bigint DESC, e.seq DESC`;
+    // No cursor: before every event (a transaction id never reaches the bigint maximum).
+    const before = requests.map((request) => request.before ?? { txId: '9223372036854775807', seq: 0 });
+    const rows = await this.tx.query<Record<string, unknown> & { ord: string }>(sql, [
+      this.scope.organizationId,
+      requests.map((request) => request.entityId),
+      requests.map((request) => request.withItems),
+      before.map((position) => position.txId),
+      before.map((position) => position.seq),
+      limit,
+    ]);
+    const byRequest = requests.map(() => [] as Record<string, unknown>[]);
+    for (const row of rows) byRequest[Number(row.ord) - 1].push(row);
+    return byRequest.map((requestRows) => this.toWindow(requestRows));
   }
 
   private toWindow(rows: Record<string, unknown>[]): EventWindow {

@@ -7,14 +7,12 @@ import type { RequestContext } from '../request/context';
 import { Tenant } from '../tenancy/tenancy.types';
 import { requireTenant } from '../tenancy/viewer';
 import { integerInRange } from '../validation';
-import { CatalogEventRepository, FEED_START, type EventWindow, type FeedPosition } from './catalog-event.repository';
+import { FEED_START, HISTORY_SCAN, type EventWindow, type FeedPosition } from './catalog-event.repository';
 import { CatalogEvent, CatalogEventConnection } from './catalog-event.types';
 import { decodeCursor, encodeCursor } from './feed-cursor';
 
 /** Rows read per feed page: a page may come back empty (with hasNextPage) when they are all hidden from the viewer. */
 export const FEED_SCAN = 1000;
-/** Rows read per history page. */
-const HISTORY_SCAN = 200;
 
 /**
  * The page of a scanned window: up to `first` events the viewer sees, in reading order. The end
@@ -50,15 +48,11 @@ function eventPage(
   };
 }
 
-function events(ctx: RequestContext): CatalogEventRepository {
-  return new CatalogEventRepository(ctx.tx, requireTenant(ctx.viewer));
-}
-
 /** A row's history, newest first; a package's includes the item events the viewer may see. */
 async function history(ctx: RequestContext, entityId: string, withItems: boolean, first: number | null | undefined, after: string | null | undefined) {
   const size = integerInRange('first', first ?? 20, 1, 100);
   const before = after ? decodeCursor(after, 'history', entityId) : null;
-  const window = await events(ctx).historyWindow(entityId, withItems, before, HISTORY_SCAN);
+  const window = await ctx.loaders.history.load({ entityId, withItems, before });
   return eventPage(window, size, HISTORY_SCAN, { given: before !== null, position: before }, (position) => encodeCursor('history', entityId, position));
 }
 
@@ -123,7 +117,7 @@ export class CatalogEventResolver {
     const scope = requireTenant(ctx.viewer);
     const size = integerInRange('first', first ?? 100, 1, 500);
     const from = after ? decodeCursor(after, 'catalogChanges', scope.organizationId) : FEED_START;
-    const window = await events(ctx).feedWindow(from, FEED_SCAN);
+    const window = await ctx.repositories.events.feedWindow(from, FEED_SCAN);
     if (window.afterIsFuture) throw new BadUserInputError('after', 'after names a position this feed has not reached; use a cursor it returned');
     const cursor = (position: FeedPosition) => encodeCursor('catalogChanges', scope.organizationId, position);
     return eventPage(window, size, FEED_SCAN, { given: Boolean(after), position: from }, cursor);
@@ -132,7 +126,7 @@ export class CatalogEventResolver {
   @Query(() => String, { description: 'The cursor of "now": pass it as `after` to follow the feed from here on, without the past.' })
   async catalogChangesHead(@Ctx() ctx: RequestContext): Promise<string> {
     const scope = requireTenant(ctx.viewer);
-    return encodeCursor('catalogChanges', scope.organizationId, await events(ctx).horizon());
+    return encodeCursor('catalogChanges', scope.organizationId, await ctx.repositories.events.horizon());
   }
 
   @FieldResolver(() => Tenant, { description: 'The tenant the user acted for.' })

@@ -2,6 +2,7 @@ import dns from 'node:dns/promises';
 import net from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { BadUserInputError } from '../errors';
+import { plainText } from '../validation';
 
 /**
  * Where a webhook may point (api.md "Webhooks"): http or https without credentials; in production
@@ -26,7 +27,8 @@ export const MAX_URL_LENGTH = 2048;
 
 /** The URL's form, whatever the policy; answers the URL as it is stored. */
 export function webhookUrl(raw: string): URL {
-  const text = raw.trim();
+  // The URL parser would silently drop line breaks and turn a lone surrogate into %EF%BF%BD.
+  const text = plainText('url', raw, 'line').trim();
   let url: URL;
   try {
     url = new URL(text);

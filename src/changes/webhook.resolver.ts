@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
 import { isUuid } from '../auth/token';
 import { NotFoundError } from '../errors';
 import { Atomic } from '../graphql/atomic';
+import type { Gate } from '../graphql/auth-checker';
 import type { RequestContext } from '../request/context';
 import { requireTenantAdmin } from '../tenancy/viewer';
 import { integerInRange, optionalText } from '../validation';
@@ -34,6 +35,7 @@ export class WebhookResolver {
     description:
       "ADMIN of a tenant (FORBIDDEN otherwise); the secret is returned once. The webhook receives the events its tenant sees that commit after its creation. BAD_USER_INPUT on `url` (not http/https, credentials, private address in production) or `description`.",
   })
+  @Authorized<Gate>('TENANT_ADMIN')
   @UseMiddleware(Atomic)
   async createWebhook(@Arg('input', () => CreateWebhookInput, { description: 'The URL, the event types and a description.' }) input: CreateWebhookInput, @Ctx() ctx: RequestContext): Promise<CreatedWebhook> {
     const repository = webhooks(ctx);
@@ -44,7 +46,7 @@ export class WebhookResolver {
     const webhook = await repository.create({
       url: url.href,
       eventTypes: [...new Set(input.eventTypes ?? [])],
-      description: optionalText('description', input.description, 2000),
+      description: optionalText('description', input.description, 2000, 'lines'),
       secret,
     });
     return Object.assign(new CreatedWebhook(), { webhook, secret });
@@ -53,6 +55,7 @@ export class WebhookResolver {
   @Mutation(() => Webhook, {
     description: 'ADMIN of the webhook\'s tenant; NOT_FOUND for another tenant\'s. Deactivating drops its backlog (pending deliveries end FAILED); reactivating delivers what commits from then on.',
   })
+  @Authorized<Gate>('TENANT_ADMIN')
   @UseMiddleware(Atomic)
   async setWebhookActive(
     @Arg('id', () => ID, { description: "One of the viewer tenant's webhooks." }) id: string,
@@ -62,6 +65,7 @@ export class WebhookResolver {
   }
 
   @Mutation(() => Boolean, { description: "Deleted with its delivery log. ADMIN of the webhook's tenant; NOT_FOUND for another tenant's." })
+  @Authorized<Gate>('TENANT_ADMIN')
   @UseMiddleware(Atomic)
   async deleteWebhook(@Arg('id', () => ID, { description: "One of the viewer tenant's webhooks." }) id: string, @Ctx() ctx: RequestContext): Promise<boolean> {
     const webhook = await ownWebhook(ctx, id);

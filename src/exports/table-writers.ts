@@ -25,6 +25,9 @@ async function* rowsOf(pages: AsyncIterable<Row[]>): AsyncGenerator<Row> {
 /**
  * CSV: UTF-8 with a BOM (so that Excel reads the accents), RFC 4180 quoting, CRLF line ends; a
  * cell starting with = + - @ tab or CR gets a leading apostrophe (OWASP "CSV injection").
+ * Every cell holding a CR or an LF is quoted, a lone one too: csv-stringify on its own quotes only
+ * cells holding the record delimiter (CRLF), and a bare line break would start a new record in
+ * every reader, with whatever follows it (a formula) as its first cell.
  */
 export async function writeCsvTable(pages: AsyncIterable<Row[]>, out: Writable, columns: readonly TableColumn[], delimiter: string): Promise<void> {
   const csv = stringify({
@@ -34,6 +37,7 @@ export async function writeCsvTable(pages: AsyncIterable<Row[]>, out: Writable, 
     header: true,
     columns: columns.map(({ key, header }) => ({ key, header })),
     escape_formulas: true,
+    quoted_match: /[\r\n]/,
   });
   await pipeline(Readable.from(rowsOf(pages)), csv, out);
 }

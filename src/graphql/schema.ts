@@ -18,6 +18,7 @@ import {
   ServiceEffectivePriceResolver,
 } from '../pricing/price-list.resolver';
 import { OrganizationResolver, TenantResolver, ViewerResolver } from '../tenancy/tenancy.resolver';
+import { authChecker } from './auth-checker';
 import { sortResolverParamsOnce } from './resolver-params';
 import { DateTimeScalar } from './scalars';
 
@@ -52,9 +53,12 @@ export async function createSchema(): Promise<GraphQLSchema> {
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     // Inputs are checked by the domain, which names the field in its errors.
     validate: false,
+    // The role gate each mutation declares with @Authorized (graphql/auth-checker.ts).
+    authChecker,
     // Object types are declared with `simpleResolvers: true`: their plain fields are read by
     // graphql's default resolver instead of a type-graphql wrapper per field. Safe while there are
-    // no global middlewares and no auth checker (field resolvers in resolver classes are unaffected).
+    // no global middlewares and no @Authorized on object types' fields (a simple field skips the
+    // auth checker): gates are on mutations only (test/mutation-metadata.test.ts).
   });
   // type-graphql has no decorator for the root types, so their descriptions are set here.
   schema.getQueryType()!.description =

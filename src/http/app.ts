@@ -11,7 +11,7 @@ import {
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
-import { ConcurrentChangeError, DomainError } from '../errors';
+import { ConcurrentChangeError, DomainError, GRAPHQL_EXECUTED, HTTP_STATUS, type HttpErrorCode } from '../errors';
 import { createRequestContext, type AppDependencies, type RequestContext } from '../request/context';
 import { CompiledExecutor } from '../graphql/compiled-executor';
 import { errorFormatter } from '../graphql/format-error';
@@ -43,15 +43,20 @@ function requestIdOf(req: Request): string {
   return given && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
 }
 
-function jsonError(res: Response, status: number, code: string, message: string, requestId?: string): void {
+/** An error answer outside GraphQL, at its code's status unless the body parser chose one. */
+function jsonError(res: Response, code: HttpErrorCode, message: string, options: { status?: number; requestId?: string } = {}): void {
+  const { status = HTTP_STATUS[code], requestId } = options;
   res.status(status).json({ errors: [{ message, extensions: { code, ...(requestId ? { requestId } : {}) } }] });
 }
 
-/** Outside resolvers Apollo takes the HTTP status from the error itself: domain errors become coded GraphQL errors. */
+/**
+ * Outside resolvers (the context function, the limits) Apollo takes the HTTP status from the
+ * error itself: domain errors become coded GraphQL errors with their code's status.
+ */
 function asGraphQLError(error: unknown): unknown {
   if (!(error instanceof DomainError)) return error;
   return new GraphQLError(error.message, {
-    extensions: { code: error.code, ...error.extensions(), http: { status: error.httpStatus } },
+    extensions: { code: error.code, ...error.extensions(), http: { status: HTTP_STATUS[error.code] } },
   });
 }
 
@@ -168,7 +173,7 @@ async function runOperation(
     if (attempt === MAX_ATTEMPTS) {
       const conflict = new ConcurrentChangeError();
       log.warn({ attempts: attempt }, 'operation abandoned: concurrent changes kept conflicting');
-      return errorAnswer(conflict.httpStatus, { message: conflict.message, extensions: { code: conflict.code } });
+      return errorAnswer(GRAPHQL_EXECUTED, { message: conflict.message, extensions: { code: conflict.code } });
     }
     log.info({ attempt }, 'operation retried: a concurrent change conflicted');
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 50 * 2 ** attempt));
@@ -208,7 +213,7 @@ async function attemptOperation(
   } catch (error) {
     if (context?.tx.conflicted) return undefined;
     requestScope.getStore()!.log.error({ err: error }, 'operation failed: nothing of it was stored');
-    return errorAnswer(500, { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } });
+    return errorAnswer(HTTP_STATUS.INTERNAL_SERVER_ERROR, { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } });
   } finally {
     // Only does something when the commit was not reached.
     if (context) await context.tx.rollback();
@@ -221,7 +226,7 @@ async function attemptOperation(
  * others, possibly committed, are not made to look failed.
  */
 function batchStatus(statuses: number[]): number {
-  const answered = statuses.filter((status) => status < 500);
+  const answered = statuses.filter((status) => status < HTTP_STATUS.INTERNAL_SERVER_ERROR);
   return Math.max(...(answered.length > 0 ? answered : statuses));
 }
 
@@ -290,7 +295,7 @@ export async function createApp(deps: AppDependencies, options: AppOptions) {
     app.get('/metrics', async (req, res) => {
       if (!metricsAuthorized(config, req.header('authorization'))) {
         res.setHeader('www-authenticate', 'Bearer');
-        return jsonError(res, 401, 'UNAUTHENTICATED', 'GET /metrics needs the bearer token set in METRICS_TOKEN');
+        return jsonError(res, 'UNAUTHENTICATED', 'GET /metrics needs the bearer token set in METRICS_TOKEN');
       }
       res.setHeader('content-type', registry.contentType);
       res.send(await registry.metrics());
@@ -321,7 +326,7 @@ export async function createApp(deps: AppDependencies, options: AppOptions) {
     try {
       if (Array.isArray(req.body)) {
         if (req.body.length === 0 || req.body.length > MAX_BATCH) {
-          return jsonError(res, 400, 'BAD_REQUEST', `A batch must hold 1 to ${MAX_BATCH} operations, got ${req.body.length}`);
+          return jsonError(res, 'BAD_REQUEST', `A batch must hold 1 to ${MAX_BATCH} operations, got ${req.body.length}`);
         }
         const results = [];
         for (const operation of req.body) results.push(await traceOperation(() => runOperation(apollo, deps, req, operation, requestId, retryLane)));
@@ -339,17 +344,20 @@ export async function createApp(deps: AppDependencies, options: AppOptions) {
 
   options.routes?.(app);
 
-  app.use((_req, res) => jsonError(res, 404, 'NOT_FOUND', 'No such route'));
+  app.use((_req, res) => jsonError(res, 'NOT_FOUND', 'No such route'));
 
   // Body-parser failures and anything unexpected: JSON, coded, no stack.
   app.use((error: Error & { status?: number; type?: string; expose?: boolean }, _req: Request, res: Response, _next: NextFunction) => {
     const scope = requestScope.getStore();
-    if (error.type === 'entity.too.large') return jsonError(res, 413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${MAX_BODY}`);
-    if (error.type === 'entity.parse.failed') return jsonError(res, 400, 'BAD_REQUEST', 'The request body is not valid JSON');
-    // The body parser's other refusals (unknown content encoding or charset, aborted upload) are safe to tell.
-    if (error.expose && error.status !== undefined && error.status < 500) return jsonError(res, error.status, 'BAD_REQUEST', error.message);
+    if (error.type === 'entity.too.large') return jsonError(res, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${MAX_BODY}`);
+    if (error.type === 'entity.parse.failed') return jsonError(res, 'BAD_REQUEST', 'The request body is not valid JSON');
+    // The body parser's other refusals (unknown content encoding or charset, aborted upload) are
+    // safe to tell, at the status it chose (415 for an encoding or charset, 400 otherwise).
+    if (error.expose && error.status !== undefined && error.status < HTTP_STATUS.INTERNAL_SERVER_ERROR) {
+      return jsonError(res, 'BAD_REQUEST', error.message, { status: error.status });
+    }
     scope?.log.error({ err: error }, 'request failed');
-    jsonError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error', scope?.requestId);
+    jsonError(res, 'INTERNAL_SERVER_ERROR', 'Internal server error', { requestId: scope?.requestId });
   });
 
   return { app, apollo };

@@ -1,5 +1,5 @@
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { BadUserInputError } from '../errors';
+import { BadUserInputError, HTTP_STATUS } from '../errors';
 import { answerError } from '../exports/export.routes';
 import { importPriceListEntries, ImportRowsError, StaleImportError } from '../pricing/price-list.operations';
 import { createRequestContext, type AppDependencies, type RequestContext } from '../request/context';
@@ -42,7 +42,7 @@ const readBody = express.raw({ type: (req) => formatOf(req as Request) !== null,
 function bodyWithinLimit(req: Request, res: Response, next: NextFunction): void {
   readBody(req, res, (error?: { type?: string }) => {
     if (error?.type === 'entity.too.large') {
-      res.status(413).json({ errors: [{ message: 'An import file is limited to 5 MiB', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+      res.status(HTTP_STATUS.PAYLOAD_TOO_LARGE).json({ errors: [{ message: 'An import file is limited to 5 MiB', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
       return;
     }
     next(error);
@@ -65,7 +65,7 @@ function importPriceList(deps: AppDependencies): RequestHandler {
       requireTenant(ctx.viewer);
       const format = formatOf(req);
       if (format === null || !Buffer.isBuffer(req.body)) {
-        res.status(415).json({
+        res.status(HTTP_STATUS.UNSUPPORTED_MEDIA_TYPE).json({
           errors: [{ message: 'An import is text/csv or an XLSX workbook (application/vnd.openxmlformats-officedocument.spreadsheetml.sheet)', extensions: { code: 'UNSUPPORTED_MEDIA_TYPE' } }],
         });
         return;
@@ -78,12 +78,12 @@ function importPriceList(deps: AppDependencies): RequestHandler {
       res.status(200).json(result);
     } catch (error) {
       if (error instanceof ImportRowsError || error instanceof ImportFileError) {
-        res.status(422).json({ errors: error.errors });
+        res.status(HTTP_STATUS.INVALID_ROWS).json({ errors: error.errors });
       } else if (error instanceof StaleImportError) {
         res.setHeader('etag', `"${error.version}"`);
-        res.status(412).json({ errors: [{ message: error.message, extensions: { code: 'PRECONDITION_FAILED' } }] });
+        res.status(HTTP_STATUS.PRECONDITION_FAILED).json({ errors: [{ message: error.message, extensions: { code: 'PRECONDITION_FAILED' } }] });
       } else if (error instanceof TooManyRowsError) {
-        res.status(413).json({ errors: [{ message: error.message, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+        res.status(HTTP_STATUS.PAYLOAD_TOO_LARGE).json({ errors: [{ message: error.message, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
       } else {
         answerError(res, error, log, requestId);
       }

@@ -273,8 +273,12 @@ export interface ImportResult {
   version: number;
 }
 
-/** A fold of names as clinics are told apart (tenant names are unique in the organization, case and accents ignored). */
-const foldName = (name: string) => name.normalize('NFD').replace(/\p{M}/gu, '').trim().toLowerCase();
+/**
+ * Names and codes compared as the lists sort them and as their unique indexes compare them
+ * (catalog_order, migration 0012): Spanish, case and accents ignored, ñ distinct from n.
+ */
+const catalogOrder = new Intl.Collator('es', { sensitivity: 'base' });
+const sameName = (a: string, b: string) => catalogOrder.compare(a.normalize('NFC').trim(), b.normalize('NFC').trim()) === 0;
 
 /**
  * `PUT /imports/price-lists/<id>`: the file's rows become entries (merge), and in `replace` mode
@@ -317,7 +321,7 @@ export async function importPriceListEntries(
       serviceId = services.get(cells.serviceId)?.id ?? null;
       if (serviceId === null) fail('serviceId', `No service ${cells.serviceId} that the list's owner sees`);
     } else if (cells.code) {
-      const matches = byCode.filter((service) => foldName(service.code!) === foldName(cells.code!) || service.code === cells.code);
+      const matches = byCode.filter((service) => sameName(service.code!, cells.code!) || service.code === cells.code);
       if (matches.length === 0) fail('code', `No service with code "${cells.code}" that the list's owner sees`);
       else if (matches.length > 1) fail('code', `ambiguous code: use service_id ("${cells.code}" names ${matches.length} services)`);
       else serviceId = matches[0].id;
@@ -329,7 +333,7 @@ export async function importPriceListEntries(
       if (list.ownerTenantId !== scope.centralTenantId) {
         fail('clinic', 'Clinic overrides exist only on price lists owned by the central');
       } else {
-        const named = clinics.filter((clinic) => clinic.id === cells.clinic || foldName(clinic.name) === foldName(cells.clinic!));
+        const named = clinics.filter((clinic) => clinic.id === cells.clinic || sameName(clinic.name, cells.clinic!));
         if (named.length === 1) clinicTenantId = named[0].id;
         else if (named.length === 0) fail('clinic', `"${cells.clinic}" is not a clinic of the organization`);
         else fail('clinic', `The clinic name "${cells.clinic}" is not unique: use the clinic's id`);

@@ -1,7 +1,8 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
 import { pageRequest, searchTerm, toPage } from '../catalog/pagination';
 import { Service } from '../catalog/services/service.types';
 import { Atomic } from '../graphql/atomic';
+import type { Gate } from '../graphql/auth-checker';
 import type { RequestContext } from '../request/context';
 import { DateScalar } from '../graphql/scalars';
 import { canChangeRow } from '../tenancy/permissions';
@@ -115,6 +116,7 @@ export class PriceListResolver {
     description:
       "Any ADMIN of a tenant (STAFF and platform administrators: FORBIDDEN); the list is owned by the viewer's tenant. BAD_USER_INPUT on `name`, `partnerName` (also when missing on an INSURER or AGREEMENT list), `partnerTaxId` or `validUntil` (before validFrom); CONFLICT on `name` when the tenant already has a list of that name.",
   })
+  @Authorized<Gate>('TENANT_ADMIN')
   @UseMiddleware(Atomic)
   createPriceList(@Arg('input', () => CreatePriceListInput, { description: 'The new list.' }) input: CreatePriceListInput, @Ctx() ctx: RequestContext): Promise<PriceList> {
     return operations.createPriceList(ctx, input);
@@ -123,6 +125,7 @@ export class PriceListResolver {
   @Mutation(() => PriceList, {
     description: `\`expectedVersion\`, when given, must equal the stored version, else CONFLICT on \`expectedVersion\`. ${WHO_CHANGES} BAD_USER_INPUT on \`name\`, \`partnerName\` (also when the list as updated is INSURER or AGREEMENT without one), \`partnerTaxId\` or \`validUntil\` (before validFrom); CONFLICT on \`name\` when taken. A call that changes nothing keeps the version.`,
   })
+  @Authorized<Gate>('TENANT')
   @UseMiddleware(Atomic)
   updatePriceList(
     @Arg('id', () => ID, { description: 'The list to change.' }) id: string,
@@ -135,6 +138,7 @@ export class PriceListResolver {
   }
 
   @Mutation(() => PriceList, { description: `Deactivate (dar de baja) or reactivate. ${WHO_CHANGES}` })
+  @Authorized<Gate>('TENANT')
   @UseMiddleware(Atomic)
   setPriceListActive(
     @Arg('id', () => ID, { description: 'The list.' }) id: string,
@@ -147,6 +151,7 @@ export class PriceListResolver {
   @Mutation(() => PriceList, {
     description: `Creates or replaces entries (at most 1,000 per call), all or nothing; errors name the path (\`entries[3].price\`). ${WHO_CHANGES} CONFLICT on a stale \`expectedVersion\`; BAD_USER_INPUT on \`entries\` (empty or over 1,000), \`entries[i].price\`, \`entries[i].clinicId\` (not a clinic of the organization, or the list is not the central's) or \`entries[i].serviceId\` (a key repeated in the call); NOT_FOUND on \`entries[i].serviceId\` for a service the list's owner does not see. Adds 1 to the version when something changed.`,
   })
+  @Authorized<Gate>('TENANT')
   @UseMiddleware(Atomic)
   setPriceListEntries(
     @Arg('priceListId', () => ID, { description: 'The list (NOT_FOUND on `priceListId` when the viewer does not see it).' }) priceListId: string,
@@ -161,6 +166,7 @@ export class PriceListResolver {
   @Mutation(() => PriceList, {
     description: `Removes entries by key (at most 1,000 per call), all or nothing. ${WHO_CHANGES} CONFLICT on a stale \`expectedVersion\`; BAD_USER_INPUT on \`keys\` (empty or over 1,000), \`keys[i].clinicId\`, or \`keys[i].serviceId\` (a key with no entry, or repeated in the call); NOT_FOUND on \`keys[i].serviceId\` for a service the viewer does not see. Adds 1 to the version.`,
   })
+  @Authorized<Gate>('TENANT')
   @UseMiddleware(Atomic)
   removePriceListEntries(
     @Arg('priceListId', () => ID, { description: 'The list (NOT_FOUND on `priceListId` when the viewer does not see it).' }) priceListId: string,

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { HISTORY_SCAN, type EventWindow, type HistoryRequest } from '../changes/catalog-event.repository';
 import type { ItemWithService } from '../catalog/packages/package.repository';
 import type { Package, PackageItem } from '../catalog/packages/package.types';
 import type { Service } from '../catalog/services/service.types';
@@ -98,6 +99,11 @@ export function createLoaders(repositories: Repositories, viewer: Viewer) {
         return ids.map((id) => byId.get(id) ?? null);
       },
       null,
+    ),
+    /** A window of a row's history (HISTORY_SCAN rows), one statement for every row of a page that shows its history. */
+    history: new DataLoader<HistoryRequest, EventWindow, string>(
+      (requests) => repositories.events.historyWindows(requests, HISTORY_SCAN),
+      { cacheKeyFn: (request) => `${request.entityId}/${request.withItems}/${request.before ? `${request.before.txId}.${request.before.seq}` : ''}` },
     ),
     /** The viewer's own organization; any other id is null (one statement however often it is asked for). */
     organization: inScope<string, Organization | null>(

@@ -1,3 +1,4 @@
+import { CatalogEventRepository } from '../changes/catalog-event.repository';
 import { PackageRepository } from '../catalog/packages/package.repository';
 import { ServiceRepository } from '../catalog/services/service.repository';
 import { PriceListEntryRepository } from '../pricing/price-list-entry.repository';
@@ -17,6 +18,7 @@ export class Repositories {
   private packagesOfTenant?: PackageRepository;
   private priceListsOfTenant?: PriceListRepository;
   private priceListEntriesOfTenant?: PriceListEntryRepository;
+  private eventsOfTenant?: CatalogEventRepository;
 
   constructor(
     private readonly tx: RequestTransaction,
@@ -40,5 +42,10 @@ export class Repositories {
 
   get priceListEntries(): PriceListEntryRepository {
     return (this.priceListEntriesOfTenant ??= new PriceListEntryRepository(this.tx, requireTenant(this.viewer)));
+  }
+
+  /** The change history: appended by every catalogue write, read as histories and the feed. */
+  get events(): CatalogEventRepository {
+    return (this.eventsOfTenant ??= new CatalogEventRepository(this.tx, requireTenant(this.viewer)));
   }
 }

@@ -1,13 +1,14 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import { conflictWhenTaken } from '../db/errors';
 import { recordClinicSharingChange } from '../changes/catalog-event.recorder';
 import { Atomic } from '../graphql/atomic';
+import type { Gate } from '../graphql/auth-checker';
 import type { RequestContext } from '../request/context';
 import { currencyCode, ianaTimeZone, requiredName } from '../validation';
 import { canChangeClinicSharing } from './permissions';
 import { ClinicSharingEnum, Organization, ProvisionOrganizationInput, Tenant, ViewerInfo } from './tenancy.types';
-import { requirePlatformAdmin, requireTenant, type ClinicSharing } from './viewer';
+import { requireTenant, type ClinicSharing } from './viewer';
 
 const uniqueTenantName = <T>(work: () => Promise<T>): Promise<T> =>
   conflictWhenTaken(new ConflictError('A tenant with that name already exists in the organization', 'name'), work);
@@ -42,6 +43,7 @@ export class OrganizationResolver {
     description:
       'Sets whether clinics see what other clinics share. Central administrators only: anyone else (clinics, STAFF, platform administrators) gets FORBIDDEN.',
   })
+  @Authorized<Gate>('TENANT')
   @UseMiddleware(Atomic)
   async updateClinicSharing(
     @Arg('mode', () => ClinicSharingEnum, { description: 'The new sharing mode.' }) mode: ClinicSharing,
@@ -61,12 +63,12 @@ export class OrganizationResolver {
     description:
       'Creates an organization with its central and clinics. Platform administrators only (anyone else: FORBIDDEN). BAD_USER_INPUT on `name`, `currency`, `centralName`, `clinicNames` or `clinicNames[i]`; CONFLICT on `name` when two of its tenants would share a name.',
   })
+  @Authorized<Gate>('PLATFORM_ADMIN')
   @UseMiddleware(Atomic)
   async provisionOrganization(
     @Arg('input', () => ProvisionOrganizationInput, { description: 'The organization and its tenants.' }) input: ProvisionOrganizationInput,
     @Ctx() ctx: RequestContext,
   ): Promise<Organization> {
-    requirePlatformAdmin(ctx.viewer);
     const name = requiredName('name', input.name);
     const currency = currencyCode('currency', input.currency);
     const timeZone = ianaTimeZone('timeZone', input.timeZone);
@@ -119,13 +121,13 @@ export class TenantResolver {
     description:
       'Adds a clinic to a chain. Platform administrators only (anyone else: FORBIDDEN). BAD_USER_INPUT on `name`; NOT_FOUND when the organization does not exist; BAD_USER_INPUT on `organizationId` for a standalone clinic (no central); CONFLICT on `name` when a tenant of the organization has it.',
   })
+  @Authorized<Gate>('PLATFORM_ADMIN')
   @UseMiddleware(Atomic)
   async addClinic(
     @Arg('organizationId', () => ID, { description: 'The chain to add to.' }) organizationId: string,
     @Arg('name', { description: 'The clinic\'s name, 1-120 characters, trimmed; unique in the organization, case and accents ignored.' }) name: string,
     @Ctx() ctx: RequestContext,
   ): Promise<Tenant> {
-    requirePlatformAdmin(ctx.viewer);
     const clinicName = requiredName('name', name);
     const organization = await ctx.repositories.tenancy.findVisibleOrganization(organizationId);
     if (!organization) throw new NotFoundError('Organization');

@@ -96,7 +96,8 @@ async function addItems(ctx: RequestContext, pkg: Package, items: ItemToAdd[]): 
     const { field } = items.find((item) => item.serviceId === overflowing[0])!;
     throw new BadUserInputError(field, `The quantity would pass ${MAX_QUANTITY} once added to the item already in the package`);
   }
-  if ((await ctx.repositories.packages.countItems(pkg)) > MAX_ITEMS_PER_PACKAGE) {
+  // Counted as the viewer sees the package once added to (api.md): others' unseen items never count.
+  if ((await ctx.repositories.packages.countVisibleItems(pkg)) > MAX_ITEMS_PER_PACKAGE) {
     throw new BadUserInputError('items', `A package holds at most ${MAX_ITEMS_PER_PACKAGE} items`);
   }
   const services = new Map(items.map((item) => [item.serviceId, item.service]));
@@ -113,7 +114,7 @@ export async function createPackage(ctx: RequestContext, input: CreatePackageInp
   requireTenantAdmin(ctx.viewer);
   const fields = {
     name: requiredName('name', input.name),
-    description: optionalText('description', input.description, 2000),
+    description: optionalText('description', input.description, 2000, 'lines'),
     shared: input.shared,
   };
   const items = await itemsToAdd(ctx, input.items ?? []);
@@ -134,7 +135,7 @@ export async function updatePackage(
   expectVersion(current.version, expectedVersion);
   const fields = {
     name: input.name == null ? current.name : requiredName('name', input.name),
-    description: input.description === undefined ? current.description : optionalText('description', input.description, 2000),
+    description: input.description === undefined ? current.description : optionalText('description', input.description, 2000, 'lines'),
     shared: input.shared ?? current.shared,
   };
   if (changesNothing(current, fields)) return current;

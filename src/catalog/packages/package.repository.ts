@@ -242,12 +242,23 @@ export class PackageRepository extends OwnedRowRepository<PackageRow> {
     };
   }
 
-  /** How many items the package holds, whoever added them (the limit is the package's, not the viewer's). */
-  countItems(pkg: Package): Promise<number> {
-    return this.tx.manager
-      .createQueryBuilder(PackageItemEntity, 'i')
-      .where('i.organization_id = :organizationId AND i.package_id = :packageId', { organizationId: this.scope.organizationId, packageId: pkg.id })
-      .getCount();
+  /**
+   * How many of the package's items the viewer sees (visibility.ts): the 200-item limit counts only
+   * those, so items another clinic added out of the viewer's sight neither count nor can be probed.
+   */
+  async countVisibleItems(pkg: Package): Promise<number> {
+    const params = new SqlParams();
+    const id = params.add(pkg.id);
+    const [row] = await this.tx.query<{ count: string }>(
+      `SELECT count(*) AS count
+         FROM package_items i
+         JOIN packages p ON p.organization_id = i.organization_id AND p.id = i.package_id
+         JOIN services s ON s.organization_id = i.organization_id AND s.id = i.service_id
+        WHERE i.organization_id = ${params.add(this.scope.organizationId)} AND i.package_id = ${id} AND p.id = ${id}
+          AND ${visibleItemSql(this.scope, 'i', 'p', 's', params)}`,
+      params.values,
+    );
+    return Number(row.count);
   }
 
   /** Null when the item is gone (removed while this request waited for the package's lock). */

@@ -1,5 +1,6 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
 import { Atomic } from '../../graphql/atomic';
+import type { Gate } from '../../graphql/auth-checker';
 import type { RequestContext } from '../../request/context';
 import { whenReady } from '../../request/loaders';
 import { priceLine, sumLines } from '../../pricing/lines';
@@ -139,6 +140,7 @@ export class PackageResolver {
     description:
       "Creates a package owned by the viewer's tenant, with its first items as the viewer's own. Any ADMIN of a tenant (STAFF and platform administrators: FORBIDDEN). BAD_USER_INPUT on `name`, `description`, `items` (over 200), `items[i].quantity` or `items[i].serviceId` (a deactivated service); NOT_FOUND on `items[i].serviceId` (a service the viewer does not see); CONFLICT on `name` when another package of the tenant has it.",
   })
+  @Authorized<Gate>('TENANT_ADMIN')
   @UseMiddleware(Atomic)
   createPackage(@Arg('input', () => CreatePackageInput, { description: 'The new package.' }) input: CreatePackageInput, @Ctx() ctx: RequestContext): Promise<Package> {
     return operations.createPackage(ctx, input);
@@ -148,6 +150,7 @@ export class PackageResolver {
     description:
       "Renames, describes, shares or unshares a package, active or not. The owner's ADMIN only. NOT_FOUND when the viewer does not see the package; FORBIDDEN when it sees it but may not change it (another tenant's package, STAFF); `expectedVersion`, when given, must equal the stored version, else CONFLICT on `expectedVersion`; BAD_USER_INPUT on `name` or `description`; CONFLICT on `name` when taken. Raises `version` by 1.",
   })
+  @Authorized<Gate>('TENANT')
   @UseMiddleware(Atomic)
   updatePackage(
     @Arg('id', () => ID, { description: 'The package to change.' }) id: string,
@@ -163,6 +166,7 @@ export class PackageResolver {
     description:
       "Dar de baja / reactivar. The owner's ADMIN only: NOT_FOUND when the viewer does not see the package, FORBIDDEN when it sees it but may not change it (a clinic cannot deactivate a central package; STAFF). Setting the state it already has changes nothing (the version stays).",
   })
+  @Authorized<Gate>('TENANT')
   @UseMiddleware(Atomic)
   setPackageActive(
     @Arg('id', () => ID, { description: 'The package.' }) id: string,
@@ -174,8 +178,9 @@ export class PackageResolver {
 
   @Mutation(() => Package, {
     description:
-      "Adds the viewer's own items; a service already among the viewer's own items of the package gets its quantity increased. The owner's ADMIN (on an active or deactivated package), or a clinic's ADMIN on an active package of its central. NOT_FOUND when the viewer does not see the package; FORBIDDEN when it sees it but may not add (a deactivated central package, another clinic's package, STAFF); BAD_USER_INPUT on `items` (empty, over 200, or the package would hold more than 200 items in all), `items[i].quantity` or `items[i].serviceId` (a deactivated service); NOT_FOUND on `items[i].serviceId` (a service the viewer does not see). Moves the package's `updatedAt`, not its version.",
+      "Adds the viewer's own items; a service already among the viewer's own items of the package gets its quantity increased. The owner's ADMIN (on an active or deactivated package), or a clinic's ADMIN on an active package of its central. NOT_FOUND when the viewer does not see the package; FORBIDDEN when it sees it but may not add (a deactivated central package, another clinic's package, STAFF); BAD_USER_INPUT on `items` (empty, over 200, or the package would hold more than 200 items that the viewer sees; items it cannot see never count), `items[i].quantity` or `items[i].serviceId` (a deactivated service); NOT_FOUND on `items[i].serviceId` (a service the viewer does not see). Moves the package's `updatedAt`, not its version.",
   })
+  @Authorized<Gate>('TENANT')
   @UseMiddleware(Atomic)
   addPackageItems(
     @Arg('packageId', () => ID, { description: 'The package to add to.' }) packageId: string,
@@ -189,6 +194,7 @@ export class PackageResolver {
     description:
       "Sets an item's quantity. Only ADMINs of the tenant that added the item: FORBIDDEN for other items it sees (and for STAFF), NOT_FOUND for items it cannot see. BAD_USER_INPUT on `quantity`. Moves the package's `updatedAt`, not its version.",
   })
+  @Authorized<Gate>('TENANT')
   @UseMiddleware(Atomic)
   updatePackageItem(
     @Arg('id', () => ID, { description: 'The package item.' }) id: string,
@@ -202,6 +208,7 @@ export class PackageResolver {
     description:
       "Removes an item added by mistake (Acciones). Who may, and the errors, as updatePackageItem. Returns the package, whose `updatedAt` moves (not its version).",
   })
+  @Authorized<Gate>('TENANT')
   @UseMiddleware(Atomic)
   removePackageItem(@Arg('id', () => ID, { description: 'The package item.' }) id: string, @Ctx() ctx: RequestContext): Promise<Package> {
     return operations.removePackageItem(ctx, id);
@@ -211,6 +218,7 @@ export class PackageResolver {
     description:
       "Copies a package the viewer sees (active or not) into a new shared package owned by the viewer's tenant, with its description and, as the viewer's own items, every item the viewer sees whose service is active (one item per service, quantities added). Any ADMIN of a tenant (STAFF and platform administrators: FORBIDDEN). NOT_FOUND when the viewer does not see the package; BAD_USER_INPUT on `id` when a service's quantities would add up past 999; BAD_USER_INPUT on `name`; CONFLICT on `name` when taken.",
   })
+  @Authorized<Gate>('TENANT_ADMIN')
   @UseMiddleware(Atomic)
   duplicatePackage(
     @Arg('id', () => ID, { description: 'The package to copy.' }) id: string,

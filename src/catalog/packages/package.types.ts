@@ -27,7 +27,7 @@ export class Package {
   @Field(() => ID, { description: 'Unique id (a UUID).' })
   id: string;
 
-  @Field({ description: 'The name, 1-120 characters, trimmed; unique per owner tenant (case and accents ignored).' })
+  @Field({ description: 'The name, 1-120 characters, trimmed; unique per owner tenant as the list sorts names (case and accents ignored, ñ distinct from n).' })
   name: string;
 
   @Field(() => String, { nullable: true, description: 'Free text, up to 2,000 characters; null when none.' })
@@ -125,7 +125,7 @@ export class PackageItemInput {
 
 @InputType({ description: "A new package, owned by the viewer's tenant." })
 export class CreatePackageInput {
-  @Field({ description: '1-120 characters, trimmed; unique per tenant, case and accents ignored (CONFLICT on `name`).' })
+  @Field({ description: '1-120 characters, trimmed; unique per tenant as the list sorts names: case and accents ignored, ñ distinct from n (CONFLICT on `name`).' })
   name: string;
 
   @Field(() => String, { nullable: true, description: 'Up to 2,000 characters, trimmed (blank: none).' })

@@ -20,6 +20,8 @@ export const SERVICE_SORT_KEYS: Record<ServiceSortField, SortKey> = {
 };
 
 export interface ServiceListFilter {
+  /** Only these ids (UUIDs, at most 100), or null for any. */
+  ids: string[] | null;
   /** Trimmed search term, or null for no search. */
   search: string | null;
   status: StatusFilter;
@@ -31,6 +33,7 @@ export interface ServiceListFilter {
 /** Conditions for the services the viewer sees that match the filter (alias `s`). */
 function serviceFilterSql(scope: TenantScope, filter: ServiceListFilter, params: SqlParams): string {
   const conditions = [`s.organization_id = ${params.add(scope.organizationId)}`, visibleRowSql(scope, 's', params)];
+  if (filter.ids) conditions.push(`s.id = ANY(${params.add(filter.ids)}::uuid[])`);
   if (filter.status === 'ACTIVE') conditions.push('s.active');
   if (filter.status === 'INACTIVE') conditions.push('NOT s.active');
   if (filter.origin) conditions.push(originSql(scope, 's', filter.origin, params));
@@ -103,7 +106,7 @@ export class ServiceRepository extends OwnedRowRepository<ServiceRow> {
 
   /**
    * The visible services whose code is one of `codes`, compared as the lists sort them (case and
-   * accents ignored): several may share a code when they belong to different owners.
+   * accents ignored, ñ distinct): several may share a code when they belong to different owners.
    */
   async findVisibleByCode(codes: readonly string[]): Promise<Service[]> {
     if (codes.length === 0) return [];

@@ -1,15 +1,19 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
 import { Atomic } from '../../graphql/atomic';
+import type { Gate } from '../../graphql/auth-checker';
 import type { RequestContext } from '../../request/context';
 import { canChangeRow } from '../../tenancy/permissions';
 import { OriginEnum, Tenant } from '../../tenancy/tenancy.types';
 import { requireTenant } from '../../tenancy/viewer';
 import { originOf, type Origin } from '../../tenancy/visibility';
-import { optionalText } from '../../validation';
+import { idList, optionalText } from '../../validation';
 import { pageRequest, searchTerm, toPage } from '../pagination';
 import * as operations from './service.operations';
 import { SERVICE_SORT_KEYS, type ServiceListFilter } from './service.repository';
 import { CreateServiceInput, Service, ServiceConnection, ServiceFilter, ServiceOrder, UpdateServiceInput } from './service.types';
+
+/** How many ids `ServiceFilter.ids` may hold (api.md "Errors and limits"). */
+const MAX_FILTER_IDS = 100;
 
 /** What `totalCount` needs to count the same matches later, only when asked for. */
 type ServicePage = ServiceConnection & { filter: ServiceListFilter };
@@ -27,7 +31,7 @@ export class ServiceResolver {
 
   @Query(() => ServiceConnection, {
     description:
-      'The services the viewer sees (own, shared by the central, and with BETWEEN_CLINICS shared by other clinics), one page at a time. `first` is 1-100. Tenant users (ADMIN or STAFF); a platform administrator gets FORBIDDEN. BAD_USER_INPUT on `first`, `after`, `search` or `family`.',
+      'The services the viewer sees (own, shared by the central, and with BETWEEN_CLINICS shared by other clinics), one page at a time. `first` is 1-100. Tenant users (ADMIN or STAFF); a platform administrator gets FORBIDDEN. BAD_USER_INPUT on `first`, `after`, `ids`, `search` or `family`.',
   })
   async services(
     @Ctx() ctx: RequestContext,
@@ -46,6 +50,7 @@ export class ServiceResolver {
     const key = SERVICE_SORT_KEYS[orderBy?.field ?? 'NAME'];
     const page = pageRequest(first, after, key, orderBy?.direction ?? 'ASC');
     const listFilter: ServiceListFilter = {
+      ids: idList('ids', filter?.ids, MAX_FILTER_IDS),
       search: searchTerm(filter?.search),
       status: filter?.status ?? 'ALL',
       origin: filter?.origin ?? null,
@@ -78,6 +83,7 @@ export class ServiceResolver {
     description:
       "Creates a service owned by the viewer's tenant. Any ADMIN of a tenant (STAFF and platform administrators: FORBIDDEN). BAD_USER_INPUT on `name`, `code`, `family`, `price`, `taxRate` or `durationMinutes`; CONFLICT on `code` when another service of the tenant has it.",
   })
+  @Authorized<Gate>('TENANT_ADMIN')
   @UseMiddleware(Atomic)
   createService(@Arg('input', () => CreateServiceInput, { description: 'The new service.' }) input: CreateServiceInput, @Ctx() ctx: RequestContext): Promise<Service> {
     return operations.createService(ctx, input);
@@ -87,6 +93,7 @@ export class ServiceResolver {
     description:
       "Changes a service's fields. The owner's ADMIN only. NOT_FOUND when the viewer does not see the service; FORBIDDEN when it sees it but may not change it (another tenant's service, STAFF); `expectedVersion`, when given, must equal the stored version, else CONFLICT on `expectedVersion`; BAD_USER_INPUT on `name`, `code`, `family`, `price`, `taxRate` or `durationMinutes`; CONFLICT on `code` when taken. Raises `version` by 1.",
   })
+  @Authorized<Gate>('TENANT')
   @UseMiddleware(Atomic)
   updateService(
     @Arg('id', () => ID, { description: 'The service to change.' }) id: string,
@@ -102,6 +109,7 @@ export class ServiceResolver {
     description:
       "Deactivates (dar de baja) or reactivates a service. The owner's ADMIN only: NOT_FOUND when the viewer does not see it, FORBIDDEN when it sees it but may not change it. Setting the state it already has changes nothing (the version stays).",
   })
+  @Authorized<Gate>('TENANT')
   @UseMiddleware(Atomic)
   setServiceActive(
     @Arg('id', () => ID, { description: 'The service.' }) id: string,

@@ -34,7 +34,7 @@ export class Service {
   @Field(() => ID, { description: 'Unique id (a UUID).' })
   id: string;
 
-  @Field(() => String, { nullable: true, description: 'Optional catalogue code, up to 32 characters, unique per owner tenant (case and accents ignored).' })
+  @Field(() => String, { nullable: true, description: 'Optional catalogue code, up to 32 characters, unique per owner tenant (case and accents ignored, ñ distinct from n).' })
   code: string | null;
 
   @Field({ description: 'The name, 1-120 characters, trimmed.' })
@@ -95,6 +95,13 @@ export class ServiceConnection extends ConnectionOf(Service, ServiceEdge) {}
 
 @InputType({ description: 'Narrows the services list; the conditions given all apply.' })
 export class ServiceFilter {
+  @Field(() => [ID], {
+    nullable: true,
+    description:
+      'Only these services (at most 100, BAD_USER_INPUT on `ids`); with the other filters, an intersection. Ids the viewer does not see, or that name no service, match nothing (as an empty list does); repeated ids count once.',
+  })
+  ids?: string[] | null;
+
   @Field(() => String, {
     nullable: true,
     description:
@@ -131,7 +138,7 @@ export class ServiceOrder {
 export class CreateServiceInput {
   @Field(() => String, {
     nullable: true,
-    description: 'Up to 32 characters, trimmed (blank: none); unique per tenant, case and accents ignored (CONFLICT on `code`).',
+    description: 'Up to 32 characters, trimmed (blank: none); unique per tenant, case and accents ignored, ñ distinct from n (CONFLICT on `code`).',
   })
   code?: string | null;
 
