@@ -27,4 +27,4 @@ EXPOSE 4000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
 # DATABASE_URL and JWT_SECRET are required here: there is no embedded database in the image.
-CMD ["sh", "-c", "if [ -z \"$DATABASE_URL\" ]; then echo 'configuration error: DATABASE_URL must be set in the container' >&2; exit 1; fi; exec node dist/src/main.js"]
+CMD ["sh", "-c", "if [ -z \"$DATABASE_URL\" ]; then echo 'configuration error: DATABASE_URL must be set in the container' >&2; exit 1; fi; exec node --max-old-space-size=1536 dist/src/main.js"]

@@ -8,7 +8,7 @@ import { migrate } from '../src/db/migrate';
 import { createLogger } from '../src/logger';
 import { projectRoot } from '../src/paths';
 import { prepareExportStorm, runExportStorm, type Reader } from './export-storm';
-import { databaseServer, startNode, stopProcess, waitForHealth } from './processes';
+import { databaseServer, SERVER_NODE_FLAGS, startNode, stopProcess, waitForHealth } from './processes';
 import { checkConsistency, percentile, prepareWorkload, runWorkload } from './workload';
 
 /**
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     PORT: String(port),
     LOG_LEVEL: 'warn',
     MIGRATE_ON_START: 'false',
-  });
+  }, SERVER_NODE_FLAGS);
   try {
     await waitForHealth(url, server);
     const sign = (claims: Parameters<typeof signToken>[0]) => signToken(claims, { jwtSecret: SECRET });

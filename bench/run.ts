@@ -13,7 +13,7 @@ import { createLogger } from '../src/logger';
 import { projectRoot } from '../src/paths';
 import { addPackages, addPriceList, DEFAULT_SIZE, generateChain, generateNoise, SMALL_SIZE, vacuumAnalyze, type Chain, type DatasetSize } from './dataset';
 import { explainPlans, type ExplainedPlan } from './explain';
-import { databaseServer, memoryOf, resetPeak, startNode, stopProcess, waitForHealth } from './processes';
+import { databaseServer, memoryOf, resetPeak, SERVER_NODE_FLAGS, startNode, stopProcess, waitForHealth } from './processes';
 import { packageDetail, packageSearch, packageTable, packageTableWithPriceList, serviceSearch, writeMix, type Sequence } from './operations';
 import { renderReport, type BenchResults, type ExportResult, type OperationResult } from './report';
 import { must } from './workload';
@@ -338,12 +338,12 @@ async function main(): Promise<void> {
     // The same build in development mode, only to count statements (production hides the count).
     const counter: Target = {
       url: `http://127.0.0.1:${opts.port + 2}`,
-      process: startNode(path.join(root, 'dist', 'src', 'main.js'), { ...env, NODE_ENV: 'development', PORT: String(opts.port + 2), MIGRATE_ON_START: 'false', DB_POOL_MAX: '2' }),
+      process: startNode(path.join(root, 'dist', 'src', 'main.js'), { ...env, NODE_ENV: 'development', PORT: String(opts.port + 2), MIGRATE_ON_START: 'false', DB_POOL_MAX: '2' }, SERVER_NODE_FLAGS),
     };
     children.push(counter.process);
     const server: Target = {
       url: `http://127.0.0.1:${opts.port}`,
-      process: startNode(path.join(root, 'dist', 'src', 'main.js'), { ...env, PORT: String(opts.port), MIGRATE_ON_START: 'false' }),
+      process: startNode(path.join(root, 'dist', 'src', 'main.js'), { ...env, PORT: String(opts.port), MIGRATE_ON_START: 'false' }, SERVER_NODE_FLAGS),
       counter,
     };
     children.push(server.process);
