@@ -40,11 +40,71 @@ describe('the request transaction (one pooled connection)', () => {
   it('loses a transaction left idle past the timeout, and never hands out its dead connection again', async () => {
     const before = await backendPid();
     const tx = await RequestTransaction.begin(dataSource, { statementTimeoutMs: 200 });
+    // BEGIN goes with the first statement: from then on the transaction is open, and idle.
+    await tx.query('SELECT 1');
     await sleep(1000);
     await expect(tx.query('SELECT 1')).rejects.toThrow();
     await tx.rollback();
     // The pool holds one connection: the next transaction can only run on a new one.
     expect(await backendPid()).not.toBe(before);
+  });
+});
+
+describe('the opening of a request transaction', () => {
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    dataSource = createDataSource(process.env.DATABASE_URL!, { dbPoolMax: 1 }, createLogger('silent'));
+    await dataSource.initialize();
+  });
+  afterAll(() => dataSource.destroy());
+
+  const SETTINGS = `SELECT current_setting('role') AS role, current_setting('statement_timeout') AS timeout,
+                           current_setting('idle_in_transaction_session_timeout') AS idle, pg_current_xact_id()::text AS xact`;
+
+  it.each([
+    ['with parameters (one extended-protocol pipeline)', `${SETTINGS}, $1::int AS echo`, [7]],
+    ['without parameters (one simple-protocol text)', SETTINGS, undefined],
+  ])('BEGIN, the role and the limits go with the first statement, %s', async (_how, sql, params) => {
+    const tx = await RequestTransaction.begin(dataSource, { statementTimeoutMs: 4321 });
+    try {
+      const [first] = await tx.query<{ role: string; timeout: string; idle: string; xact: string; echo?: number }>(sql, params);
+      expect(first).toMatchObject({ role: 'clinic_catalog_app', timeout: '4321ms', idle: '4321ms' });
+      if (params) expect(first.echo).toBe(7);
+      // The second statement runs in the same transaction.
+      const [second] = await tx.query<{ xact: string }>('SELECT pg_current_xact_id()::text AS xact');
+      expect(second.xact).toBe(first.xact);
+      expect(tx.statementCount).toBe(2);
+      await tx.commit();
+    } catch (error) {
+      await tx.rollback();
+      throw error;
+    }
+    // Committed: the connection is back in the pool, outside any transaction and with its own role.
+    const after = await RequestTransaction.begin(dataSource, { statementTimeoutMs: 5000 });
+    const [row] = await after.query<{ role: string }>(`SELECT current_setting('role') AS role`);
+    expect(row.role).toBe('clinic_catalog_app');
+    await after.rollback();
+  });
+
+  it('a failing first statement fails alone: the transaction rolls back and the connection serves the next one', async () => {
+    const tx = await RequestTransaction.begin(dataSource, { statementTimeoutMs: 5000 });
+    const failure = await tx.query('SELECT $1::int AS n', ['not a number']).catch((error: unknown) => error);
+    expect(sqlState(failure)).toBe('22P02');
+    await tx.rollback();
+    const next = await RequestTransaction.begin(dataSource, { statementTimeoutMs: 5000 });
+    expect(await next.query<{ n: number }>('SELECT $1::int AS n', [3])).toEqual([{ n: 3 }]);
+    await next.commit();
+  });
+
+  it('a transaction that sent nothing ends without a round trip', async () => {
+    const tx = await RequestTransaction.begin(dataSource, { statementTimeoutMs: 5000 });
+    await tx.commit();
+    expect(tx.statementCount).toBe(0);
+    const other = await RequestTransaction.begin(dataSource, { statementTimeoutMs: 5000 });
+    await other.rollback();
+    expect(other.statementCount).toBe(0);
+    await expect(other.query('SELECT 1')).rejects.toThrow('query after the request transaction finished');
   });
 });
 

@@ -1,4 +1,4 @@
-import type { PoolClient, QueryResult } from 'pg';
+import { Query, type PoolClient, type QueryResult } from 'pg';
 import { QueryResult as TypeormQueryResult, type DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { sqlState } from '../db/errors';
 import { ConcurrentChangeError } from '../errors';
@@ -40,6 +40,11 @@ export class RequestTransaction {
   /** A deadlock or serialization failure met by any statement: the whole operation is worth retrying. */
   conflicted = false;
   private finished = false;
+  /**
+   * BEGIN and the transaction's settings, not sent yet: they go in front of the first statement, in
+   * its round trip (every request then costs one round trip less). Null once sent.
+   */
+  private opening: string[] | null;
   private savepoints = 0;
   private pending: Promise<unknown> = Promise.resolve();
 
@@ -47,7 +52,9 @@ export class RequestTransaction {
     private readonly runner: QueryRunner,
     /** The runner's pg client: statements go to it directly (TypeORM's wrapper costs more than it gives here). */
     private readonly client: PoolClient,
+    opening: string[],
   ) {
+    this.opening = opening;
     this.takeTypeormStatements();
   }
 
@@ -61,40 +68,35 @@ export class RequestTransaction {
   }
 
   /**
-   * BEGIN plus the role and limits in one round trip. The tenancy registry stays closed unless
-   * `platform` (a platform administrator's request); a tenant is entered through `enter_tenant`.
+   * A transaction on a pooled connection: BEGIN, the role and the limits go with its first statement.
+   * The tenancy registry stays closed unless `platform` (a platform administrator's request); a
+   * tenant is entered through `enter_tenant`.
    */
   static async begin(dataSource: DataSource, limits: TransactionLimits, options: { platform?: boolean } = {}): Promise<RequestTransaction> {
     const runner = dataSource.createQueryRunner();
-    const tx = new RequestTransaction(runner, (await runner.connect()) as PoolClient);
     const timeout = String(Math.trunc(limits.statementTimeoutMs));
-    try {
-      // Constants only (no client input), so the simple protocol's multi-statement form is safe.
-      await tx.query(
-        `BEGIN; SELECT set_config('role', '${APP_ROLE}', true), set_config('statement_timeout', '${timeout}', true),` +
-          ` set_config('idle_in_transaction_session_timeout', '${timeout}', true)${options.platform ? `, ${OPEN_TENANCY_REGISTRY}` : ''}`,
-      );
-    } catch (error) {
-      await tx.release(error as Error);
-      throw error;
-    }
-    return tx;
+    // Constants only (no client input).
+    const settings =
+      `SELECT set_config('role', '${APP_ROLE}', true), set_config('statement_timeout', '${timeout}', true),` +
+      ` set_config('idle_in_transaction_session_timeout', '${timeout}', true)${options.platform ? `, ${OPEN_TENANCY_REGISTRY}` : ''}`;
+    return new RequestTransaction(runner, (await runner.connect()) as PoolClient, ['BEGIN', settings]);
   }
 
   async query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> {
-    // Several statements in one simple query (BEGIN; SELECT …) answer one result each: the last counts.
-    const result = await this.send(sql, params);
-    return (Array.isArray(result) ? result[result.length - 1].rows : result.rows) as T[];
+    return (await this.send(sql, params)).rows as T[];
   }
 
-  private async send(sql: string, params?: unknown[]): Promise<QueryResult | QueryResult[]> {
+  private async send(sql: string, params?: unknown[]): Promise<QueryResult> {
     if (this.finished) throw new Error('query after the request transaction finished');
     this.statementCount += 1;
+    const opening = this.opening;
+    this.opening = null;
     // Resolvers run side by side but share one connection: statements go one after another
     // (pg deprecates overlapping queries on a client).
     // Traced (text with placeholders, never the values) only when tracing is on.
-    const send = () => this.client.query(sql, params) as unknown as Promise<QueryResult | QueryResult[]>;
-    const run = this.pending.then(() => (tracingEnabled() ? traceStatement(sql, send) : send()));
+    const text = opening ? [...opening, sql].join('; ') : sql;
+    const send = () => (opening ? this.sendAfter(opening, sql, params) : (this.client.query(sql, params) as unknown as Promise<QueryResult>));
+    const run = this.pending.then(() => (tracingEnabled() ? traceStatement(text, send) : send()));
     this.pending = run.catch(() => undefined);
     try {
       return await run;
@@ -106,6 +108,21 @@ export class RequestTransaction {
   }
 
   /**
+   * `sql` with the opening statements in front, in one round trip; answers `sql`'s result. Without
+   * parameters the simple protocol takes them all as one text; with parameters the extended
+   * protocol pipelines each statement's Parse, Bind and Execute before a single Sync (the
+   * parameters stay out of the text).
+   */
+  private async sendAfter(opening: string[], sql: string, params?: unknown[]): Promise<QueryResult> {
+    const results = params?.length
+      ? await new Promise<QueryResult[]>((resolve, reject) => {
+          this.client.query(new PipelinedQuery(opening, sql, params, (error, answer) => (error ? reject(error) : resolve(answer))));
+        })
+      : ((await this.client.query([...opening, sql].join('; '))) as unknown as QueryResult[]);
+    return results[results.length - 1];
+  }
+
+  /**
    * TypeORM's statements on this runner go through `send`, answered in the shape its
    * PostgresQueryRunner gives (records, affected; raw as its builders read it). The runner counts
    * as inside a transaction, so TypeORM never sends a BEGIN or COMMIT of its own.
@@ -113,7 +130,7 @@ export class RequestTransaction {
   private takeTypeormStatements(): void {
     (this.runner as { isTransactionActive: boolean }).isTransactionActive = true;
     this.runner.query = (async (sql: string, params?: unknown[], structured = false) => {
-      const result = (await this.send(sql, params)) as QueryResult;
+      const result = await this.send(sql, params);
       const raw = result.command === 'UPDATE' || result.command === 'DELETE' ? [result.rows, result.rowCount] : result.rows;
       return structured ? Object.assign(new TypeormQueryResult(), { records: result.rows, affected: result.rowCount ?? undefined, raw }) : raw;
     }) as QueryRunner['query'];
@@ -147,7 +164,9 @@ export class RequestTransaction {
    */
   async commit(): Promise<void> {
     if (this.finished) return;
-    let answer: QueryResult | QueryResult[];
+    // Nothing was sent: there is no transaction to end.
+    if (this.opening) return this.release();
+    let answer: QueryResult;
     try {
       answer = await this.send('COMMIT');
     } catch (error) {
@@ -155,11 +174,12 @@ export class RequestTransaction {
       throw error;
     }
     await this.release();
-    if ((answer as QueryResult).command !== 'COMMIT') throw new CommitRolledBackError();
+    if (answer.command !== 'COMMIT') throw new CommitRolledBackError();
   }
 
   async rollback(): Promise<void> {
     if (this.finished) return;
+    if (this.opening) return this.release();
     try {
       await this.query('ROLLBACK');
       await this.release();
@@ -173,5 +193,39 @@ export class RequestTransaction {
     this.finished = true;
     // TypeORM's public release() cannot pass the error on to pg-pool, which then discards the client.
     await (this.runner as unknown as { releasePostgresConnection(err?: Error): Promise<void> }).releasePostgresConnection(error);
+  }
+}
+
+/** The parts of pg's Query (and its connection) that `PipelinedQuery` extends; pg's typings leave them out. */
+interface ExtendedProtocol {
+  parse(message: { text: string }): void;
+  bind(message: object): void;
+  describe(message: { type: 'P'; name: string }): void;
+  execute(message: object): void;
+}
+
+/**
+ * A parameterized statement preceded by parameterless ones in one extended-protocol round trip: each
+ * of `before` is parsed, bound, described and executed, then the statement itself, then one Sync.
+ * pg's Query collects one result per statement; the callback gets them all.
+ */
+class PipelinedQuery extends Query {
+  constructor(
+    private readonly before: string[],
+    text: string,
+    values: unknown[],
+    callback: (error: Error | undefined, results: QueryResult[]) => void,
+  ) {
+    super({ text, values }, callback as never);
+  }
+
+  prepare(connection: ExtendedProtocol): void {
+    for (const text of this.before) {
+      connection.parse({ text });
+      connection.bind({});
+      connection.describe({ type: 'P', name: '' });
+      connection.execute({});
+    }
+    (Query.prototype as unknown as { prepare(connection: ExtendedProtocol): void }).prepare.call(this, connection);
   }
 }
