@@ -27,6 +27,7 @@ interface PlanNode {
   'Relation Name'?: string;
   'Index Name'?: string;
   'Index Cond'?: string;
+  'Parent Relationship'?: string;
   Plans?: PlanNode[];
 }
 
@@ -161,6 +162,12 @@ describe('list statements use the indexes', () => {
       const nodes = await plan(packageListQuery(clinic(sharing), packages(), key, page(key, direction)));
       expectIndexedReads(nodes, 'packages');
       expectOrderedWalk(nodes, index);
+      // With totalCount asked, the page statement also sums package_counts, once (an InitPlan).
+      const counted = await plan(packageListQuery(clinic(sharing), packages(), key, page(key, direction), true));
+      expectIndexedReads(counted, 'packages');
+      expectOrderedWalk(counted, index);
+      expect(counted.some((node) => node['Relation Name'] === 'package_counts')).toBe(true);
+      expect(counted.some((node) => node['Parent Relationship'] === 'InitPlan')).toBe(true);
     }
   });
 
@@ -183,6 +190,7 @@ describe('list statements use the indexes', () => {
   ])('reads packages through an index for %s, in the page and in totalCount', async (_title, filter) => {
     const key = PACKAGE_SORT_KEYS.NAME;
     expectIndexedReads(await plan(packageListQuery(clinic(), filter, key, page(key))), 'packages');
+    expectIndexedReads(await plan(packageListQuery(clinic(), filter, key, page(key), true)), 'packages');
     for (const sharing of ['CENTRAL_ONLY', 'BETWEEN_CLINICS'] as const) {
       const count = await plan(packageCountQuery(clinic(sharing), filter));
       if (filter.search === null) expectCountFromCounts(count);

@@ -120,6 +120,31 @@ export function sortValueSql(key: SortKey): string {
   return SORT_VALUES[key.type].print(key.expression);
 }
 
+/**
+ * A page's rows, each with its sort value, and the list's count when the page's statement carried it
+ * (`countColumnSql`); null when it did not, or the page is empty and so had no row to carry it.
+ */
+export interface ListPage<T> {
+  rows: { node: T; sortValue: string }[];
+  totalCount: number | null;
+}
+
+/**
+ * The list's count as one more column of the page's statement, when the request asks for
+ * `totalCount`: an uncorrelated subquery, run once, saves the count its own round trip.
+ */
+export function countColumnSql(countSql: string | null): string {
+  return countSql === null ? '' : `, (${countSql}) AS total_count`;
+}
+
+export function readPage<T>(rows: Record<string, unknown>[], read: (row: Record<string, unknown>) => T): ListPage<T> {
+  const count = rows[0]?.total_count;
+  return {
+    rows: rows.map((row) => ({ node: read(row), sortValue: row.sort_value as string })),
+    totalCount: count === undefined || count === null ? null : Number(count),
+  };
+}
+
 /** A list's statement and its bind parameters, built apart from running it so its plan can be examined. */
 export interface SqlQuery {
   sql: string;

@@ -42,7 +42,7 @@ export async function* exportedPackagePages(
   const day = pricingDay(ctx, null);
   // The list is checked before the first page, so that a bad one is answered before anything is sent.
   if (priceListId !== null) await asExportParameter(() => usableList(ctx, priceListId, day));
-  const pages = eachPage(pageSize, 'ASC', (page) => ctx.repositories.packages.list(filter, PACKAGE_SORT_KEYS.NAME, page));
+  const pages = eachPage(pageSize, 'ASC', async (page) => (await ctx.repositories.packages.list(filter, PACKAGE_SORT_KEYS.NAME, page)).rows);
   for await (const packages of pages) {
     // Read directly, not through the request's items loader, whose cache would keep every page.
     const itemsOf = new Map<string, ItemWithService[]>(packages.map((pkg) => [pkg.id, []]));

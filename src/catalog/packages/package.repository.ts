@@ -6,7 +6,7 @@ import type { RequestTransaction } from '../../request/request-transaction';
 import type { TenantScope } from '../../tenancy/viewer';
 import { originSql, SqlParams, visibleItemSql, visibleRowSql, type Origin } from '../../tenancy/visibility';
 import { OwnedRowRepository } from '../owned-rows';
-import { containsSql, pageSql, sortValueSql, type PageRequest, type SortKey, type SqlQuery } from '../pagination';
+import { containsSql, countColumnSql, pageSql, readPage, sortValueSql, type ListPage, type PageRequest, type SortKey, type SqlQuery } from '../pagination';
 import { serviceRows } from '../services/service.repository';
 import type { Service } from '../services/service.types';
 import { PackageEntity, PackageItemEntity, type PackageItemRow, type PackageRow } from './package.entity';
@@ -42,13 +42,17 @@ export function packageFilterSql(scope: TenantScope, filter: PackageListFilter, 
   return conditions.join(' AND ');
 }
 
-/** One page of the packages the viewer sees that match the filter, with each row's sort value. */
-export function packageListQuery(scope: TenantScope, filter: PackageListFilter, key: SortKey, page: PageRequest): SqlQuery {
+/**
+ * One page of the packages the viewer sees that match the filter, with each row's sort value, and
+ * with `withCount` the count of all matches in each row (`total_count`).
+ */
+export function packageListQuery(scope: TenantScope, filter: PackageListFilter, key: SortKey, page: PageRequest, withCount = false): SqlQuery {
   const params = new SqlParams();
   const where = packageFilterSql(scope, filter, params);
   const keyset = pageSql(page, key, 'p', params);
+  const count = countColumnSql(withCount ? packageCountSql(scope, filter, params) : null);
   return {
-    sql: `SELECT ${packageRows.select('p')}, ${sortValueSql(key)} AS sort_value
+    sql: `SELECT ${packageRows.select('p')}, ${sortValueSql(key)} AS sort_value${count}
             FROM packages p WHERE ${where} AND ${keyset.where}
            ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
     params: params.values,
@@ -62,13 +66,14 @@ export function packageListQuery(scope: TenantScope, filter: PackageListFilter, 
  */
 export function packageCountQuery(scope: TenantScope, filter: PackageListFilter): SqlQuery {
   const params = new SqlParams();
+  return { sql: packageCountSql(scope, filter, params), params: params.values };
+}
+
+function packageCountSql(scope: TenantScope, filter: PackageListFilter, params: SqlParams): string {
   if (filter.search === null) {
-    return {
-      sql: `SELECT coalesce(sum(c.packages), 0) AS count FROM package_counts c WHERE ${packageFilterSql(scope, filter, params, 'c')}`,
-      params: params.values,
-    };
+    return `SELECT coalesce(sum(c.packages), 0) AS count FROM package_counts c WHERE ${packageFilterSql(scope, filter, params, 'c')}`;
   }
-  return { sql: `SELECT count(*) FROM packages p WHERE ${packageFilterSql(scope, filter, params)}`, params: params.values };
+  return `SELECT count(*) AS count FROM packages p WHERE ${packageFilterSql(scope, filter, params)}`;
 }
 
 /** The items of these packages that the viewer sees, oldest first, with their services (one statement for any number of packages). */
@@ -123,14 +128,13 @@ export class PackageRepository extends OwnedRowRepository<PackageRow> {
   }
 
   /**
-   * One page of the visible packages matching the filter, each with its sort value. A hot path (the
-   * package table): the list's own SQL, whose plan test/lists-indexes.test.ts checks, read by the
-   * entity's mapper.
+   * One page of the visible packages matching the filter, each with its sort value, and with
+   * `withCount` the count of all matches. A hot path (the package table): the list's own SQL, whose
+   * plan test/lists-indexes.test.ts checks, read by the entity's mapper.
    */
-  async list(filter: PackageListFilter, key: SortKey, page: PageRequest): Promise<{ node: Package; sortValue: string }[]> {
-    const { sql, params } = packageListQuery(this.scope, filter, key, page);
-    const rows = await this.tx.query(sql, params);
-    return rows.map((row) => ({ node: this.rows.read(row), sortValue: row.sort_value as string }));
+  async list(filter: PackageListFilter, key: SortKey, page: PageRequest, withCount = false): Promise<ListPage<Package>> {
+    const { sql, params } = packageListQuery(this.scope, filter, key, page, withCount);
+    return readPage(await this.tx.query(sql, params), (row) => this.rows.read(row));
   }
 
   /** How many visible packages match the filter. */

@@ -1,5 +1,7 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
 import { Atomic } from '../../graphql/atomic';
+import { selects } from '../../graphql/selection';
 import type { Gate } from '../../graphql/auth-checker';
 import type { RequestContext } from '../../request/context';
 import { whenReady } from '../../request/loaders';
@@ -27,8 +29,8 @@ import {
   UpdatePackageInput,
 } from './package.types';
 
-/** What `totalCount` needs to count the same matches later, only when asked for. */
-type PackagePage = PackageConnection & { filter: PackageListFilter };
+/** What `totalCount` needs: the count the page's statement carried, or the filter to count the same matches later. */
+type PackagePage = PackageConnection & { filter: PackageListFilter; totalCount: number | null };
 
 export function packageListFilter(filter: PackageFilter | null | undefined): PackageListFilter {
   return { search: searchTerm(filter?.search), status: filter?.status ?? 'ALL', origin: filter?.origin ?? null };
@@ -51,6 +53,7 @@ export class PackageResolver {
   })
   async packages(
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => PackageFilter, { nullable: true, description: 'Which packages; null: every package the viewer sees.' })
     filter?: PackageFilter | null,
     @Arg('orderBy', () => PackageOrder, { nullable: true, description: 'Null: by name ascending.' }) orderBy?: PackageOrder | null,
@@ -66,9 +69,9 @@ export class PackageResolver {
     const key = PACKAGE_SORT_KEYS[orderBy?.field ?? 'NAME'];
     const page = pageRequest(first, after, key, orderBy?.direction ?? 'ASC');
     const listFilter = packageListFilter(filter);
-    const rows = await ctx.repositories.packages.list(listFilter, key, page);
-    for (const { node } of rows) ctx.loaders.package.prime(node.id, node);
-    return { ...toPage(rows, page, key), filter: listFilter };
+    const listed = await ctx.repositories.packages.list(listFilter, key, page, selects(info, 'totalCount'));
+    for (const { node } of listed.rows) ctx.loaders.package.prime(node.id, node);
+    return { ...toPage(listed.rows, page, key), filter: listFilter, totalCount: listed.totalCount };
   }
 
   @FieldResolver(() => Tenant, { description: 'The tenant that created the package and alone may edit, share or deactivate it.' })
@@ -285,7 +288,7 @@ export class PackageItemResolver {
 @Resolver(() => PackageConnection)
 export class PackageConnectionResolver {
   @FieldResolver(() => Int, { description: 'All matches of the filter, not only this page.' })
-  totalCount(@Root() page: PackagePage, @Ctx() ctx: RequestContext): Promise<number> {
-    return ctx.repositories.packages.count(page.filter);
+  totalCount(@Root() page: PackagePage, @Ctx() ctx: RequestContext): number | Promise<number> {
+    return page.totalCount ?? ctx.repositories.packages.count(page.filter);
   }
 }

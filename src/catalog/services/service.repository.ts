@@ -5,7 +5,7 @@ import type { OdontogramScope } from '../../pricing/pricing.types';
 import type { TenantScope } from '../../tenancy/viewer';
 import { originSql, SqlParams, visibleRowSql, type Origin } from '../../tenancy/visibility';
 import { OwnedRowRepository } from '../owned-rows';
-import { containsSql, pageSql, sortValueSql, type PageRequest, type SortKey, type SqlQuery } from '../pagination';
+import { containsSql, countColumnSql, pageSql, readPage, sortValueSql, type ListPage, type PageRequest, type SortKey, type SqlQuery } from '../pagination';
 import { ServiceEntity, type ServiceRow } from './service.entity';
 import type { Service, ServiceSortField } from './service.types';
 
@@ -47,12 +47,13 @@ function serviceFilterSql(scope: TenantScope, filter: ServiceListFilter, params:
 }
 
 /** One page of the services the viewer sees that match the filter, with each row's sort value. */
-export function serviceListQuery(scope: TenantScope, filter: ServiceListFilter, key: SortKey, page: PageRequest): SqlQuery {
+export function serviceListQuery(scope: TenantScope, filter: ServiceListFilter, key: SortKey, page: PageRequest, withCount = false): SqlQuery {
   const params = new SqlParams();
   const where = serviceFilterSql(scope, filter, params);
   const keyset = pageSql(page, key, 's', params);
+  const count = countColumnSql(withCount ? serviceCountSql(scope, filter, params) : null);
   return {
-    sql: `SELECT ${serviceRows.select('s')}, ${sortValueSql(key)} AS sort_value
+    sql: `SELECT ${serviceRows.select('s')}, ${sortValueSql(key)} AS sort_value${count}
             FROM services s WHERE ${where} AND ${keyset.where}
            ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
     params: params.values,
@@ -61,7 +62,11 @@ export function serviceListQuery(scope: TenantScope, filter: ServiceListFilter, 
 
 export function serviceCountQuery(scope: TenantScope, filter: ServiceListFilter): SqlQuery {
   const params = new SqlParams();
-  return { sql: `SELECT count(*) FROM services s WHERE ${serviceFilterSql(scope, filter, params)}`, params: params.values };
+  return { sql: serviceCountSql(scope, filter, params), params: params.values };
+}
+
+function serviceCountSql(scope: TenantScope, filter: ServiceListFilter, params: SqlParams): string {
+  return `SELECT count(*) AS count FROM services s WHERE ${serviceFilterSql(scope, filter, params)}`;
 }
 
 export interface ServiceFields {
@@ -91,10 +96,9 @@ export class ServiceRepository extends OwnedRowRepository<ServiceRow> {
    * One page of the visible services matching the filter, each with its sort value. A hot path: the
    * list's own SQL (its plan is checked by test/lists-indexes.test.ts) read by the entity's mapper.
    */
-  async list(filter: ServiceListFilter, key: SortKey, page: PageRequest): Promise<{ node: Service; sortValue: string }[]> {
-    const { sql, params } = serviceListQuery(this.scope, filter, key, page);
-    const rows = await this.tx.query(sql, params);
-    return rows.map((row) => ({ node: this.rows.read(row), sortValue: row.sort_value as string }));
+  async list(filter: ServiceListFilter, key: SortKey, page: PageRequest, withCount = false): Promise<ListPage<Service>> {
+    const { sql, params } = serviceListQuery(this.scope, filter, key, page, withCount);
+    return readPage(await this.tx.query(sql, params), (row) => this.rows.read(row));
   }
 
   /** How many visible services match the filter. */

@@ -1,5 +1,7 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root, UseMiddleware } from 'type-graphql';
 import { Atomic } from '../../graphql/atomic';
+import { selects } from '../../graphql/selection';
 import type { Gate } from '../../graphql/auth-checker';
 import type { RequestContext } from '../../request/context';
 import { canChangeRow } from '../../tenancy/permissions';
@@ -15,8 +17,8 @@ import { CreateServiceInput, Service, ServiceConnection, ServiceFilter, ServiceO
 /** How many ids `ServiceFilter.ids` may hold (api.md "Errors and limits"). */
 const MAX_FILTER_IDS = 100;
 
-/** What `totalCount` needs to count the same matches later, only when asked for. */
-type ServicePage = ServiceConnection & { filter: ServiceListFilter };
+/** What `totalCount` needs: the count the page's statement carried, or the filter to count the same matches later. */
+type ServicePage = ServiceConnection & { filter: ServiceListFilter; totalCount: number | null };
 
 @Resolver(() => Service)
 export class ServiceResolver {
@@ -35,6 +37,7 @@ export class ServiceResolver {
   })
   async services(
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => ServiceFilter, { nullable: true, description: 'Which services; null: every service the viewer sees.' })
     filter?: ServiceFilter | null,
     @Arg('orderBy', () => ServiceOrder, { nullable: true, description: 'Null: by name ascending.' }) orderBy?: ServiceOrder | null,
@@ -57,9 +60,9 @@ export class ServiceResolver {
       family: optionalText('family', filter?.family, 80),
       odontogramScope: filter?.odontogramScope ?? null,
     };
-    const rows = await ctx.repositories.services.list(listFilter, key, page);
-    for (const { node } of rows) ctx.loaders.service.prime(node.id, node);
-    return { ...toPage(rows, page, key), filter: listFilter };
+    const listed = await ctx.repositories.services.list(listFilter, key, page, selects(info, 'totalCount'));
+    for (const { node } of listed.rows) ctx.loaders.service.prime(node.id, node);
+    return { ...toPage(listed.rows, page, key), filter: listFilter, totalCount: listed.totalCount };
   }
 
   @FieldResolver(() => Tenant, { description: 'The tenant that created the service and alone may change it.' })
@@ -123,7 +126,7 @@ export class ServiceResolver {
 @Resolver(() => ServiceConnection)
 export class ServiceConnectionResolver {
   @FieldResolver(() => Int, { description: 'All matches of the filter, not only this page.' })
-  totalCount(@Root() page: ServicePage, @Ctx() ctx: RequestContext): Promise<number> {
-    return ctx.repositories.services.count(page.filter);
+  totalCount(@Root() page: ServicePage, @Ctx() ctx: RequestContext): number | Promise<number> {
+    return page.totalCount ?? ctx.repositories.services.count(page.filter);
   }
 }
