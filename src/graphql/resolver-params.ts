@@ -35,3 +35,31 @@ export function sortResolverParamsOnce(): boolean {
 function sortedAlready<T>(this: T[]): T[] {
   return this;
 }
+
+type ValidateArg = ((argValue: unknown, argType: unknown, resolverData: unknown, globalValidate: unknown, argValidate: unknown, globalValidateFn: unknown, argValidateFn: unknown) => unknown) & {
+  syncWhenOff?: true;
+};
+
+/**
+ * type-graphql's `validateArg` is an async function: with validation off it still answers every
+ * `@Arg` through a promise, so `getParams` waits on `Promise.all` and the resolver runs a tick
+ * later. On a package page that is every item's `totals(priceListId)`: about 160 promises, their
+ * `then`s and async-hook records per page. This answers the argument as it is, at once, when
+ * nothing would validate it (no validate function, validation off for the argument or globally,
+ * the same conditions under which type-graphql returns it unchanged), and calls type-graphql's
+ * own otherwise. `getParams` reads `validateArg` through the module's exports.
+ */
+export function argumentsWithoutPromises(): boolean {
+  const file = path.join(path.dirname(require.resolve('type-graphql')), 'resolvers', 'validate-arg.js');
+  const module = require(file) as { validateArg?: ValidateArg };
+  const original = module.validateArg;
+  if (typeof original !== 'function') return false;
+  if (original.syncWhenOff) return true;
+  const validateArg: ValidateArg = (argValue, argType, resolverData, globalValidate, argValidate, globalValidateFn, argValidateFn) => {
+    const off = typeof (argValidateFn ?? globalValidateFn) !== 'function' && (argValidate !== undefined ? argValidate : globalValidate) === false;
+    return off ? argValue : original(argValue, argType, resolverData, globalValidate, argValidate, globalValidateFn, argValidateFn);
+  };
+  validateArg.syncWhenOff = true;
+  module.validateArg = validateArg;
+  return true;
+}

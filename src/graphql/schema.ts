@@ -19,7 +19,7 @@ import {
 } from '../pricing/price-list.resolver';
 import { OrganizationResolver, TenantResolver, ViewerResolver } from '../tenancy/tenancy.resolver';
 import { authChecker } from './auth-checker';
-import { sortResolverParamsOnce } from './resolver-params';
+import { argumentsWithoutPromises, sortResolverParamsOnce } from './resolver-params';
 import { DateTimeScalar } from './scalars';
 
 export const RESOLVERS = [
@@ -48,6 +48,7 @@ export const RESOLVERS = [
 
 export async function createSchema(): Promise<GraphQLSchema> {
   sortResolverParamsOnce();
+  argumentsWithoutPromises();
   const schema = await buildSchema({
     resolvers: RESOLVERS,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
