@@ -9,6 +9,7 @@ import { ChangeFeed } from './0009_change_feed';
 import { EnterTenant } from './0010_enter_tenant';
 import { EnterTenantTimeZone } from './0011_enter_tenant_time_zone';
 import { NamesAsListsSort } from './0012_names_as_lists_sort';
+import { TenancyVersion } from './0013_tenancy_version';
 
 /**
  * Every migration, in order. To add one: write `NNNN_name.sql` (and, to make it revertible,
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   EnterTenant,
   EnterTenantTimeZone,
   NamesAsListsSort,
+  TenancyVersion,
 ];

@@ -9,6 +9,19 @@ import { isPlatformAdmin, requireTenant, type ClinicSharing, type TenantKind, ty
 const tenantRows = new EntityRows(TenantEntity);
 const organizationRows = new EntityRows(OrganizationEntity);
 
+/** How many organizations' tenants this process keeps (each a central and its clinics). */
+const KEPT_ORGANIZATIONS = 1000;
+
+/**
+ * Organizations' tenants as some request read them, with the tenancy version that request's
+ * transaction entered with: the database raises the version with every change to the tenants
+ * (migration 0013), and the rows were read after the version was, so they are current for any
+ * request that enters with the same version. Shared by the requests of this process: the list is
+ * frozen, and nothing changes a tenant it is given (the federation router's `__typename`, which
+ * @apollo/subgraph defines on the object, is the same for all).
+ */
+const keptTenants = new Map<string, { version: string; tenants: readonly Tenant[] }>();
+
 /**
  * The one door to `organizations` and `tenants` for a request. A tenant's user sees its own
  * organization and its tenants; a platform administrator sees every organization (the registry
@@ -28,17 +41,33 @@ export class TenancyRepository {
 
   /**
    * The organization's tenants, central first, then clinics by name; none when the viewer may not
-   * see it. Every owner and `addedBy` of a page is answered from this one statement (the tenant
-   * loader), a hot path: hand-written SQL read by the entity's mapper.
+   * see it. Every owner and `addedBy` of a page is answered from this (the tenant loader), a hot
+   * path: hand-written SQL read by the entity's mapper, and no statement at all while the
+   * organization's tenancy version is the one its tenants were kept at (`keptTenants`).
    */
-  async visibleTenants(organizationId: string): Promise<Tenant[]> {
+  async visibleTenants(organizationId: string): Promise<readonly Tenant[]> {
     if (!this.mayRead(organizationId)) return [];
+    const scope = this.viewer.scope;
+    const version = scope?.organizationId === organizationId ? scope.tenancyVersion : undefined;
+    const kept = keptTenants.get(organizationId);
+    if (kept && version !== undefined && kept.version === version) {
+      // The most recently used go last, so the least recently used are let go first.
+      keptTenants.delete(organizationId);
+      keptTenants.set(organizationId, kept);
+      return kept.tenants;
+    }
     const rows = await this.tx.query(
       `SELECT ${tenantRows.select('t')} FROM tenants t WHERE t.organization_id = $1
         ORDER BY t.kind = 'CENTRAL' DESC, t.name COLLATE catalog_order, t.id`,
       [organizationId],
     );
-    return rows.map((row) => tenantRows.read(row));
+    const tenants = Object.freeze(rows.map((row) => tenantRows.read(row)));
+    if (version !== undefined) {
+      keptTenants.delete(organizationId);
+      keptTenants.set(organizationId, { version, tenants });
+      if (keptTenants.size > KEPT_ORGANIZATIONS) keptTenants.delete(keptTenants.keys().next().value!);
+    }
+    return tenants;
   }
 
   /** A new organization (platform administrators: the registry is open to their transaction only). */

@@ -31,11 +31,11 @@ export class OrganizationResolver {
   }
 
   @FieldResolver(() => [Tenant], { description: 'Central first, then clinics by name.' })
-  tenants(@Root() organization: Organization, @Ctx() ctx: RequestContext): Promise<Tenant[]> {
+  tenants(@Root() organization: Organization, @Ctx() ctx: RequestContext): Promise<readonly Tenant[]> {
     return this.tenantsOf(organization, ctx);
   }
 
-  private tenantsOf(organization: Organization, ctx: RequestContext): Promise<Tenant[]> {
+  private tenantsOf(organization: Organization, ctx: RequestContext): Promise<readonly Tenant[]> {
     return ctx.repositories.tenancy.visibleTenants(organization.id);
   }
 

@@ -15,10 +15,11 @@ export async function enterTenant(tx: RequestTransaction, tenantId: string): Pro
     organization_id: string;
     currency: string;
     time_zone: string;
+    tenancy_version: string;
     clinic_sharing: ClinicSharing;
     central_id: string | null;
   }>(
-    `SELECT e.tenant_id AS id, e.tenant_name AS name, e.tenant_kind AS kind, e.organization_id, e.currency, e.time_zone, e.clinic_sharing, e.central_id,
+    `SELECT e.tenant_id AS id, e.tenant_name AS name, e.tenant_kind AS kind, e.organization_id, e.currency, e.time_zone, e.clinic_sharing, e.central_id, e.tenancy_version,
             set_config('app.organization_id', e.organization_id::text, true)
        FROM enter_tenant($1) e`,
     [tenantId],
@@ -33,6 +34,7 @@ export async function enterTenant(tx: RequestTransaction, tenantId: string): Pro
     clinicSharing: row.clinic_sharing,
     currency: row.currency,
     timeZone: row.time_zone,
+    tenancyVersion: row.tenancy_version,
   };
 }
 

@@ -16,6 +16,11 @@ export interface TenantScope {
   currency: string;
   /** IANA zone: what "today" means for price lists and quotes. */
   timeZone: string;
+  /**
+   * The organization's tenancy version when the tenant was entered (migration 0013): tenants read
+   * at that version or later are current. Absent: they are read again.
+   */
+  tenancyVersion?: string;
 }
 
 /** Who is asking: from a verified token, with the tenant read from the database. */
