@@ -88,16 +88,17 @@ describe('request transactions, driven directly on the database', () => {
         const viewer = { userId: 'loader-test', roles: ['ADMIN' as const], scope };
         const repositories = new Repositories(tx, viewer);
         const context = { requestId: 'loader-test', viewer, tx, repositories, loaders: createLoaders(repositories, viewer), log };
-        await context.loaders.tenant.load(scope.tenantId);
+        // The organization loader: the tenants are also kept by the server across requests (test/tenants-kept.test.ts).
+        await context.loaders.organization.load(scope.organizationId);
         const cached = tx.statementCount;
-        await context.loaders.tenant.load(scope.tenantId);
+        await context.loaders.organization.load(scope.organizationId);
         expect(tx.statementCount).toBe(cached);
         const failing = Atomic({ context } as never, async () => {
           throw new Error('the mutation failed');
         });
         await expect(failing).rejects.toThrow('the mutation failed');
         const afterFailure = tx.statementCount; // SAVEPOINT and ROLLBACK TO SAVEPOINT
-        await context.loaders.tenant.load(scope.tenantId);
+        await context.loaders.organization.load(scope.organizationId);
         expect(tx.statementCount).toBe(afterFailure + 1);
       } finally {
         await tx.rollback();
