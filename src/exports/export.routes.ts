@@ -4,7 +4,7 @@ import type { RequestTransaction } from '../request/request-transaction';
 import { DomainError, HTTP_STATUS, ServiceUnavailableError } from '../errors';
 import { verifyBearer } from '../auth/token';
 import { createRequestContext, type AppDependencies, type RequestContext } from '../request/context';
-import { requestScope } from '../request/request-scope';
+import { requestScopeOf } from '../request/request-scope';
 import type { Logger } from '../logger';
 import { requireTenant } from '../tenancy/viewer';
 import { isClientGone } from './client-stream';
@@ -108,7 +108,7 @@ export function exportRoute<P, T>(
 ): RequestHandler {
   const settings = deps.config.exports;
   return async (req, res) => {
-    const { requestId, log } = requestScope.getStore()!;
+    const { requestId, log } = requestScopeOf(res);
     let request: P;
     let ctx: RequestContext;
     let permit: ExportPermit | null = null;

@@ -1,7 +1,6 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { DomainError } from '../errors';
-import { requestScope } from '../request/request-scope';
 
 /** Codes GraphQL and Apollo attach themselves (parse, validation, CSRF, bad variables): kept as they are. */
 const PASSED_THROUGH = new Set([
@@ -41,12 +40,28 @@ function uncodedClientError(error: GraphQLError): boolean {
 /**
  * The one mapping from thrown errors to what clients see. Domain errors carry their code (and
  * field); GraphQL's own errors keep theirs; Apollo's uncoded refusals of a request (HTTP 4xx) are
- * the client's (BAD_USER_INPUT or BAD_REQUEST, not logged as errors); anything else is masked as INTERNAL_SERVER_ERROR with
- * the request id, and logged in full with that id.
+ * the client's (BAD_USER_INPUT or BAD_REQUEST, not logged as errors); anything else is masked as
+ * INTERNAL_SERVER_ERROR. Masked errors are logged in full, and given the request id, by whoever
+ * knows the request (`isMasked`; http/app.ts): Apollo calls this without it. An error masked
+ * already, with the request id (a failure while the context was made), keeps that id.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  return clientView(formatted, error) ?? {
+    message: 'Internal server error',
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR', ...(typeof formatted.extensions?.requestId === 'string' ? { requestId: formatted.extensions.requestId } : {}) },
+  };
+}
+
+/** Whether `formatError` masks this error: an internal failure, to be logged with the request id. */
+export function isMasked(error: GraphQLError): boolean {
+  return clientView(error.toJSON(), error) === null;
+}
+
+/** What clients see of an error they may be told about; null for an internal one. */
+function clientView(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError | null {
   const original = unwrapResolverError(error);
-  const scope = requestScope.getStore();
   const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
   if (original instanceof DomainError) {
     return { ...base, message: original.message, extensions: { code: original.code, ...original.extensions() } };
@@ -62,13 +77,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       ? { message: mistake.message, extensions: { code: 'BAD_USER_INPUT', field: mistake.field } }
       : { ...base, extensions: { code: 'BAD_REQUEST' } };
   }
-  scope?.log.error({ err: original, path: formatted.path }, 'internal error');
-  return {
-    message: 'Internal server error',
-    locations: formatted.locations,
-    path: formatted.path,
-    extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: scope?.requestId },
-  };
+  return null;
 }
 
 /** GraphQL's "Did you mean ...?" hints: they name fields, arguments, types and enum values of the schema. */

@@ -14,13 +14,14 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { ConcurrentChangeError, DomainError, GRAPHQL_EXECUTED, HTTP_STATUS, type HttpErrorCode } from '../errors';
 import { createRequestContext, type AppDependencies, type RequestContext } from '../request/context';
 import { CompiledExecutor } from '../graphql/compiled-executor';
-import { errorFormatter } from '../graphql/format-error';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { errorFormatter, isMasked } from '../graphql/format-error';
 import { assertWithinLimits } from '../graphql/limits';
 import type { Logger } from '../logger';
 import { countOperation, observeRequest, registry } from '../observability/metrics';
 import { operationObserver } from '../observability/operation-plugin';
 import { traceOperation, traceRequests, tracingEnabled } from '../observability/tracing';
-import { requestScope } from '../request/request-scope';
+import { requestScopeOf, setRequestScope, type RequestScope } from '../request/request-scope';
 import { metricsAuthorized, metricsRouteExists } from './metrics-access';
 
 /** At most this many operations in one batched (JSON array) request. */
@@ -65,15 +66,43 @@ function operationNameOf(body: unknown): string | undefined {
   return typeof name === 'string' ? name : undefined;
 }
 
-/** The context function Apollo calls. */
-async function contextFor(deps: AppDependencies, req: Request, requestId: string): Promise<RequestContext> {
-  const scope = requestScope.getStore()!;
+/**
+ * The context function Apollo calls. Apollo's plugins never see a failure here, so an internal one
+ * is logged here and masked with the request id (formatError keeps it).
+ */
+async function contextFor(deps: AppDependencies, req: Request, requestId: string, log: Logger): Promise<RequestContext> {
   try {
-    return await createRequestContext(deps, req.header('authorization'), requestId, scope.log);
+    return await createRequestContext(deps, req.header('authorization'), requestId, log);
   } catch (error) {
-    throw asGraphQLError(error);
+    if (error instanceof DomainError) throw asGraphQLError(error);
+    log.error({ err: error }, 'internal error');
+    throw new GraphQLError('Internal server error', {
+      extensions: { code: 'INTERNAL_SERVER_ERROR', requestId, http: { status: HTTP_STATUS.INTERNAL_SERVER_ERROR } },
+    });
   }
 }
+
+/**
+ * What formatError masks (it is called without the request) is logged in full under the request's
+ * id, and the masked error shows that id.
+ */
+const internalErrors: ApolloServerPlugin<RequestContext> = {
+  async requestDidStart() {
+    return {
+      async didEncounterErrors({ errors, contextValue }) {
+        for (const error of errors) {
+          if (isMasked(error)) contextValue.log.error({ err: unwrapResolverError(error), path: error.path }, 'internal error');
+        }
+      },
+      async willSendResponse({ response, contextValue }) {
+        if (response.body.kind !== 'single') return;
+        for (const error of response.body.singleResult.errors ?? []) {
+          if (error.extensions?.code === 'INTERNAL_SERVER_ERROR') (error.extensions as Record<string, unknown>).requestId = contextValue.requestId;
+        }
+      },
+    };
+  },
+};
 
 /** Refuses an operation past the depth or cost limit once it is parsed and validated, before any resolver runs. */
 const operationLimits: ApolloServerPlugin<RequestContext> = {
@@ -90,12 +119,6 @@ const operationLimits: ApolloServerPlugin<RequestContext> = {
     };
   },
 };
-
-/** Apollo logs through one logger; this one writes with the current request's id when there is one. */
-function requestAwareLogger(log: Logger) {
-  const at = (level: 'debug' | 'info' | 'warn' | 'error') => (message: unknown) => (requestScope.getStore()?.log ?? log)[level](message);
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
 
 /** How many times an operation runs while deadlocks or serialization failures with concurrent requests undo it. */
 export const MAX_ATTEMPTS = 5;
@@ -152,9 +175,10 @@ async function runOperation(
   deps: AppDependencies,
   req: Request,
   body: unknown,
-  requestId: string,
+  scope: RequestScope,
   retryLane: Lane,
 ): Promise<OperationAnswer> {
+  const { requestId, log } = scope;
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -165,9 +189,8 @@ async function runOperation(
     search: new URL(req.originalUrl, 'http://localhost').search,
     body,
   };
-  const { log } = requestScope.getStore()!;
   for (let attempt = 1; ; attempt += 1) {
-    const run = () => attemptOperation(apollo, deps, req, httpGraphQLRequest, requestId);
+    const run = () => attemptOperation(apollo, deps, req, httpGraphQLRequest, scope);
     const answer = await (attempt === 1 ? run() : retryLane(run));
     if (answer) return answer;
     if (attempt === MAX_ATTEMPTS) {
@@ -186,7 +209,7 @@ async function attemptOperation(
   deps: AppDependencies,
   req: Request,
   httpGraphQLRequest: HTTPGraphQLRequest,
-  requestId: string,
+  { requestId, log }: RequestScope,
 ): Promise<OperationAnswer | undefined> {
   let context: RequestContext | undefined;
   try {
@@ -194,7 +217,7 @@ async function attemptOperation(
       httpGraphQLRequest,
       context: async () => {
         try {
-          return (context = await contextFor(deps, req, requestId));
+          return (context = await contextFor(deps, req, requestId, log));
         } catch (error) {
           // Apollo's plugins never see an operation refused here (a bad token): counted as not parsed.
           countOperation('unknown', operationNameOf(httpGraphQLRequest.body), (error as GraphQLError).extensions?.code?.toString() ?? 'INTERNAL_SERVER_ERROR');
@@ -212,7 +235,7 @@ async function attemptOperation(
     return { status: response.status ?? 200, headers: response.headers, body: response.body.string };
   } catch (error) {
     if (context?.tx.conflicted) return undefined;
-    requestScope.getStore()!.log.error({ err: error }, 'operation failed: nothing of it was stored');
+    log.error({ err: error }, 'operation failed: nothing of it was stored');
     return errorAnswer(HTTP_STATUS.INTERNAL_SERVER_ERROR, { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } });
   } finally {
     // Only does something when the commit was not reached.
@@ -251,6 +274,7 @@ export async function createApp(deps: AppDependencies, options: AppOptions) {
       ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer, stopGracePeriodMillis: DRAIN_TIMEOUT_MS }),
       config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
       operationLimits,
+      internalErrors,
       nothingStoredWithoutData,
       operationObserver,
       // Answers are one viewer's and never cached over HTTP; without this plugin Apollo stops
@@ -260,7 +284,8 @@ export async function createApp(deps: AppDependencies, options: AppOptions) {
       // them they time every field resolver. Traces here are OpenTelemetry's, with no per-field cost.
       ApolloServerPluginInlineTraceDisabled(),
     ],
-    logger: requestAwareLogger(log),
+    // Apollo's own lines (it writes none per request here) go to the process's logger.
+    logger: log,
     stopOnTerminationSignals: false,
   });
   await apollo.start();
@@ -288,7 +313,8 @@ export async function createApp(deps: AppDependencies, options: AppOptions) {
         'request',
       );
     });
-    requestScope.run({ requestId, log: requestLog }, next);
+    setRequestScope(res, { requestId, log: requestLog });
+    next();
   });
 
   if (metricsRouteExists(config)) {
@@ -322,19 +348,19 @@ export async function createApp(deps: AppDependencies, options: AppOptions) {
   app.use('/graphql', express.json({ limit: MAX_BODY }));
 
   app.all('/graphql', async (req, res, next) => {
-    const { requestId } = requestScope.getStore()!;
+    const scope = requestScopeOf(res);
     try {
       if (Array.isArray(req.body)) {
         if (req.body.length === 0 || req.body.length > MAX_BATCH) {
           return jsonError(res, 'BAD_REQUEST', `A batch must hold 1 to ${MAX_BATCH} operations, got ${req.body.length}`);
         }
         const results = [];
-        for (const operation of req.body) results.push(await traceOperation(() => runOperation(apollo, deps, req, operation, requestId, retryLane)));
+        for (const operation of req.body) results.push(await traceOperation(() => runOperation(apollo, deps, req, operation, scope, retryLane)));
         res.status(batchStatus(results.map((result) => result.status)));
         res.setHeader('content-type', 'application/json; charset=utf-8');
         return res.send(`[${results.map((result) => result.body).join(',')}]`);
       }
-      const result = await traceOperation(() => runOperation(apollo, deps, req, req.body ?? {}, requestId, retryLane));
+      const result = await traceOperation(() => runOperation(apollo, deps, req, req.body ?? {}, scope, retryLane));
       for (const [key, value] of result.headers) res.setHeader(key, value);
       res.status(result.status).send(result.body);
     } catch (error) {
@@ -348,7 +374,7 @@ export async function createApp(deps: AppDependencies, options: AppOptions) {
 
   // Body-parser failures and anything unexpected: JSON, coded, no stack.
   app.use((error: Error & { status?: number; type?: string; expose?: boolean }, _req: Request, res: Response, _next: NextFunction) => {
-    const scope = requestScope.getStore();
+    const scope = requestScopeOf(res) as RequestScope | undefined;
     if (error.type === 'entity.too.large') return jsonError(res, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${MAX_BODY}`);
     if (error.type === 'entity.parse.failed') return jsonError(res, 'BAD_REQUEST', 'The request body is not valid JSON');
     // The body parser's other refusals (unknown content encoding or charset, aborted upload) are

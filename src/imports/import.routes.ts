@@ -3,7 +3,7 @@ import { BadUserInputError, HTTP_STATUS } from '../errors';
 import { answerError } from '../exports/export.routes';
 import { importPriceListEntries, ImportRowsError, StaleImportError } from '../pricing/price-list.operations';
 import { createRequestContext, type AppDependencies, type RequestContext } from '../request/context';
-import { requestScope } from '../request/request-scope';
+import { requestScopeOf } from '../request/request-scope';
 import { requireTenant } from '../tenancy/viewer';
 import { ImportFileError, MAX_IMPORT_BYTES, readImportFile, TooManyRowsError, type ImportFormat } from './price-list-file';
 
@@ -56,7 +56,7 @@ function bodyWithinLimit(req: Request, res: Response, next: NextFunction): void 
  */
 function importPriceList(deps: AppDependencies): RequestHandler {
   return async (req, res) => {
-    const { requestId, log } = requestScope.getStore()!;
+    const { requestId, log } = requestScopeOf(res);
     let ctx: RequestContext | undefined;
     try {
       const mode = importMode(req.query as Record<string, unknown>);
