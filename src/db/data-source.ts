@@ -3,6 +3,7 @@ import { MIGRATIONS } from '../../migrations';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { ENTITIES } from './entities';
+import { POOL_TYPES } from './timestamps';
 
 /** TypeORM's table of applied migrations (databases migrated before TypeORM also keep `schema_migrations`). */
 export const MIGRATIONS_TABLE = 'typeorm_migrations';
@@ -29,6 +30,7 @@ export function createDataSource(databaseUrl: string, config: Pick<Config, 'dbPo
       connectionTimeoutMillis: 2000,
       idleTimeoutMillis: 30000,
       keepAlive: true,
+      types: POOL_TYPES,
     },
   });
 }
