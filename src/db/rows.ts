@@ -9,6 +9,7 @@ import type { BindParams } from '../tenancy/visibility';
 export class EntityRows<T> {
   private readonly target: new () => T;
   private readonly columns: { column: string; property: string }[];
+  private readonly keysByPrefix = new Map<string, { key: string; property: string }[]>();
 
   constructor(entity: EntitySchema<T>) {
     this.target = entity.options.target as new () => T;
@@ -24,8 +25,18 @@ export class EntityRows<T> {
 
   read(row: Record<string, unknown>, prefix = ''): T {
     const instance = new this.target() as Record<string, unknown>;
-    for (const { column, property } of this.columns) instance[property] = row[prefix + column];
+    for (const { key, property } of this.keysFor(prefix)) instance[property] = row[key];
     return instance as T;
+  }
+
+  /** The row keys under a prefix, built once: a page maps a few hundred rows of some twenty columns. */
+  private keysFor(prefix: string): { key: string; property: string }[] {
+    let keys = this.keysByPrefix.get(prefix);
+    if (!keys) {
+      keys = this.columns.map(({ column, property }) => ({ key: prefix + column, property }));
+      this.keysByPrefix.set(prefix, keys);
+    }
+    return keys;
   }
 }
 
