@@ -1,5 +1,13 @@
 import path from 'node:path';
 
+/**
+ * One of type-graphql's internal `resolvers/` modules: the package's `exports` hide them from bare
+ * specifiers, but its files are still there, and its resolvers call them through their exports.
+ */
+function resolversModule<T>(file: string): Partial<T> {
+  return require(path.join(path.dirname(require.resolve('type-graphql')), 'resolvers', file)) as Partial<T>;
+}
+
 type Param = { index: number };
 type GetParams = ((params: Param[], ...rest: unknown[]) => unknown) & { sortsOnce?: true };
 
@@ -14,9 +22,7 @@ type GetParams = ((params: Param[], ...rest: unknown[]) => unknown) & { sortsOnc
  * `test/resolver-params.test.ts` checks that the module still has that shape.
  */
 export function sortResolverParamsOnce(): boolean {
-  // The package's `exports` hide its internal modules from bare specifiers; its files are still there.
-  const helpersFile = path.join(path.dirname(require.resolve('type-graphql')), 'resolvers', 'helpers.js');
-  const helpers = require(helpersFile) as { getParams?: GetParams };
+  const helpers = resolversModule<{ getParams: GetParams }>('helpers.js');
   const original = helpers.getParams;
   if (typeof original !== 'function') return false;
   if (original.sortsOnce) return true;
@@ -50,8 +56,7 @@ type ValidateArg = ((argValue: unknown, argType: unknown, resolverData: unknown,
  * own otherwise. `getParams` reads `validateArg` through the module's exports.
  */
 export function argumentsWithoutPromises(): boolean {
-  const file = path.join(path.dirname(require.resolve('type-graphql')), 'resolvers', 'validate-arg.js');
-  const module = require(file) as { validateArg?: ValidateArg };
+  const module = resolversModule<{ validateArg: ValidateArg }>('validate-arg.js');
   const original = module.validateArg;
   if (typeof original !== 'function') return false;
   if (original.syncWhenOff) return true;

@@ -22,6 +22,13 @@ const KEPT_ORGANIZATIONS = 1000;
  */
 const keptTenants = new Map<string, { version: string; tenants: readonly Tenant[] }>();
 
+/** Keeps an organization's tenants as the most recently used, so the least recently used are let go first. */
+function keep(organizationId: string, kept: { version: string; tenants: readonly Tenant[] }): void {
+  keptTenants.delete(organizationId);
+  keptTenants.set(organizationId, kept);
+  if (keptTenants.size > KEPT_ORGANIZATIONS) keptTenants.delete(keptTenants.keys().next().value!);
+}
+
 /**
  * The one door to `organizations` and `tenants` for a request. A tenant's user sees its own
  * organization and its tenants; a platform administrator sees every organization (the registry
@@ -51,9 +58,7 @@ export class TenancyRepository {
     const version = scope?.organizationId === organizationId ? scope.tenancyVersion : undefined;
     const kept = keptTenants.get(organizationId);
     if (kept && version !== undefined && kept.version === version) {
-      // The most recently used go last, so the least recently used are let go first.
-      keptTenants.delete(organizationId);
-      keptTenants.set(organizationId, kept);
+      keep(organizationId, kept);
       return kept.tenants;
     }
     const rows = await this.tx.query(
@@ -62,11 +67,7 @@ export class TenancyRepository {
       [organizationId],
     );
     const tenants = Object.freeze(rows.map((row) => tenantRows.read(row)));
-    if (version !== undefined) {
-      keptTenants.delete(organizationId);
-      keptTenants.set(organizationId, { version, tenants });
-      if (keptTenants.size > KEPT_ORGANIZATIONS) keptTenants.delete(keptTenants.keys().next().value!);
-    }
+    if (version !== undefined) keep(organizationId, { version, tenants });
     return tenants;
   }
 
