@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLRequest } from '@apollo/server';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
+import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -14,7 +15,6 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { ConcurrentChangeError, DomainError, GRAPHQL_EXECUTED, HTTP_STATUS, type HttpErrorCode } from '../errors';
 import { createRequestContext, type AppDependencies, type RequestContext } from '../request/context';
 import { CompiledExecutor } from '../graphql/compiled-executor';
-import { unwrapResolverError } from '@apollo/server/errors';
 import { errorFormatter, isMasked } from '../graphql/format-error';
 import { assertWithinLimits } from '../graphql/limits';
 import type { Logger } from '../logger';
@@ -178,7 +178,7 @@ async function runOperation(
   scope: RequestScope,
   retryLane: Lane,
 ): Promise<OperationAnswer> {
-  const { requestId, log } = scope;
+  const { log } = scope;
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
