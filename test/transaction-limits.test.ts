@@ -108,6 +108,72 @@ describe('the opening of a request transaction', () => {
   });
 });
 
+describe('a request transaction that commits each statement (a query)', () => {
+  let dataSource: DataSource;
+  const ORGANIZATION = '6f1d7c2e-8a4b-4c3d-9e5f-0a1b2c3d4e5f';
+
+  beforeAll(async () => {
+    dataSource = createDataSource(process.env.DATABASE_URL!, { dbPoolMax: 1 }, createLogger('silent'));
+    await dataSource.initialize();
+  });
+  afterAll(() => dataSource.destroy());
+
+  const STATE = `SELECT now()::text AS started, pg_backend_pid() AS pid, current_setting('role') AS role,
+                        current_setting('statement_timeout') AS timeout, current_setting('app.organization_id', true) AS organization,
+                        current_setting('transaction_read_only') AS read_only`;
+  type State = { started: string; pid: number; role: string; timeout: string; organization: string | null; read_only: string };
+
+  it('ends the open transaction with the next statement, then gives each statement its own, with the same settings and organization', async () => {
+    const tx = await RequestTransaction.begin(dataSource, { statementTimeoutMs: 4321 });
+    try {
+      // As the tenant's entry does: the organization is set in the first transaction, and remembered.
+      const [entered] = await tx.query<State>(`SELECT set_config('app.organization_id', $1, true), s.* FROM (${STATE}) s`, [ORGANIZATION]);
+      tx.narrowTo(ORGANIZATION);
+      tx.commitEachStatement();
+      const [closing] = await tx.query<State>(STATE);
+      await sleep(5);
+      const [own] = await tx.query<State>(`${STATE}, $1::int AS echo`, [1]);
+      await sleep(5);
+      const [another] = await tx.query<State>(STATE);
+      // The first statement after the switch still ran in the entry's transaction, and closed it.
+      expect(closing.started).toBe(entered.started);
+      expect(new Set([closing.started, own.started, another.started]).size).toBe(3);
+      for (const state of [entered, closing, own, another]) {
+        expect(state).toMatchObject({ pid: entered.pid, role: 'clinic_catalog_app', timeout: '4321ms', organization: ORGANIZATION });
+      }
+      expect([entered.read_only, own.read_only, another.read_only]).toEqual(['off', 'on', 'on']);
+      expect(tx.statementCount).toBe(4);
+      await tx.commit();
+      // Nothing was left open: no closing COMMIT was sent.
+      expect(tx.statementCount).toBe(4);
+    } catch (error) {
+      await tx.rollback();
+      throw error;
+    }
+    // The connection went back to the pool outside any transaction, its settings gone.
+    const after = await RequestTransaction.begin(dataSource, { statementTimeoutMs: 5000 });
+    const [row] = await after.query<State>(STATE);
+    expect(row.timeout).toBe('5s');
+    expect(row.organization ?? '').toBe('');
+    await after.rollback();
+  });
+
+  it('refuses a write (its transactions are read only) and stores nothing; the failure leaves the transaction to roll back', async () => {
+    const tx = await RequestTransaction.begin(dataSource, { statementTimeoutMs: 5000 });
+    await tx.query('SELECT 1');
+    tx.commitEachStatement();
+    await tx.query('SELECT 1');
+    const failure = await tx.query('CREATE TABLE commits_each_statement_probe (id int)').catch((error: unknown) => error);
+    expect(sqlState(failure)).toBe('25006'); // read_only_sql_transaction
+    // The aborted transaction takes no more statements until it is rolled back.
+    expect(sqlState(await tx.query('SELECT 1').catch((error: unknown) => error))).toBe('25P02');
+    await tx.rollback();
+    const next = await RequestTransaction.begin(dataSource, { statementTimeoutMs: 5000 });
+    expect(await next.query(`SELECT to_regclass('commits_each_statement_probe') AS probe`)).toEqual([{ probe: null }]);
+    await next.commit();
+  });
+});
+
 describe('a request waiting for a connection', () => {
   let server: TestServer;
 

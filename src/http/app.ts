@@ -149,6 +149,20 @@ const nothingStoredWithoutData: ApolloServerPlugin<RequestContext> = {
   },
 };
 
+/**
+ * A query only reads: once Apollo knows the operation is one, its statements each commit as they
+ * go (`RequestTransaction.commitEachStatement`), so its answer waits for no closing COMMIT.
+ */
+const queriesCommitAsTheyRead: ApolloServerPlugin<RequestContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation, contextValue }) {
+        if (operation?.operation === 'query') contextValue.tx.commitEachStatement();
+      },
+    };
+  },
+};
+
 type Lane = <T>(work: () => Promise<T>) => Promise<T>;
 
 /** Runs the works given to it one after another. */
@@ -276,6 +290,7 @@ export async function createApp(deps: AppDependencies, options: AppOptions) {
       operationLimits,
       internalErrors,
       nothingStoredWithoutData,
+      queriesCommitAsTheyRead,
       operationObserver,
       // Answers are one viewer's and never cached over HTTP; without this plugin Apollo stops
       // wrapping every field resolver to track cache hints (a callback and a promise per field).

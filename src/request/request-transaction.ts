@@ -1,4 +1,5 @@
 import { Query, type PoolClient, type QueryResult } from 'pg';
+import { prepareValue } from 'pg/lib/utils';
 import { QueryResult as TypeormQueryResult, type DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { sqlState } from '../db/errors';
 import { ConcurrentChangeError } from '../errors';
@@ -29,11 +30,20 @@ class CommitRolledBackError extends Error {
   }
 }
 
+/** One statement of a round trip, with its parameters (never in the text). */
+interface Statement {
+  text: string;
+  values?: unknown[];
+}
+
 /**
  * One request's database work: a single transaction on one pooled connection, running as the
  * application role with transaction-local settings only (safe behind a transaction-pooling
  * PgBouncer). Everything a request reads or writes goes through `query`, which also counts
  * statements for the N+1 tests and the benchmark.
+ *
+ * An operation that only reads (a GraphQL query) may instead commit each statement as it goes
+ * (`commitEachStatement`): each runs in a transaction of its own, opened with the same settings.
  */
 export class RequestTransaction {
   statementCount = 0;
@@ -41,10 +51,15 @@ export class RequestTransaction {
   conflicted = false;
   private finished = false;
   /**
-   * BEGIN and the transaction's settings, not sent yet: they go in front of the first statement, in
-   * its round trip (every request then costs one round trip less). Null once sent.
+   * A transaction is open on the connection: BEGIN went with an earlier statement, or a failed
+   * statement left one aborted. While none is, the next statement carries BEGIN and the settings
+   * in front of it, in its round trip.
    */
-  private opening: string[] | null;
+  private open = false;
+  /** Each statement ends its transaction: COMMIT rides after it, in its round trip. */
+  private commitsEachStatement = false;
+  /** The organization the request was narrowed to, set again in each transaction opened after. */
+  private organizationId: string | null = null;
   private savepoints = 0;
   private pending: Promise<unknown> = Promise.resolve();
 
@@ -52,9 +67,9 @@ export class RequestTransaction {
     private readonly runner: QueryRunner,
     /** The runner's pg client: statements go to it directly (TypeORM's wrapper costs more than it gives here). */
     private readonly client: PoolClient,
-    opening: string[],
+    /** The statement that sets the role and the limits (and opens the registry to a platform administrator). */
+    private readonly settings: string,
   ) {
-    this.opening = opening;
     this.takeTypeormStatements();
   }
 
@@ -79,24 +94,36 @@ export class RequestTransaction {
     const settings =
       `SELECT set_config('role', '${APP_ROLE}', true), set_config('statement_timeout', '${timeout}', true),` +
       ` set_config('idle_in_transaction_session_timeout', '${timeout}', true)${options.platform ? `, ${OPEN_TENANCY_REGISTRY}` : ''}`;
-    return new RequestTransaction(runner, (await runner.connect()) as PoolClient, ['BEGIN', settings]);
+    return new RequestTransaction(runner, (await runner.connect()) as PoolClient, settings);
+  }
+
+  /**
+   * The tenant's entry narrowed this transaction to `organizationId` (through `enter_tenant`): any
+   * transaction the request opens after it is narrowed to the same organization.
+   */
+  narrowTo(organizationId: string): void {
+    this.organizationId = organizationId;
+  }
+
+  /**
+   * The operation only reads: from the next statement on, each commits in its own round trip and
+   * the next opens a new transaction with the same settings and organization. Under READ COMMITTED
+   * each statement reads its own snapshot anyway, so what the reads see is unchanged; the request
+   * saves the closing COMMIT's round trip. Not for writes: their statements must commit together.
+   */
+  commitEachStatement(): void {
+    this.commitsEachStatement = true;
   }
 
   async query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> {
     return (await this.send(sql, params)).rows as T[];
   }
 
-  private async send(sql: string, params?: unknown[]): Promise<QueryResult> {
+  /** `sql` in its turn (resolvers run side by side but share one connection: pg deprecates overlapping queries). */
+  private async send(sql: string, params?: unknown[], framed = true): Promise<QueryResult> {
     if (this.finished) throw new Error('query after the request transaction finished');
     this.statementCount += 1;
-    const opening = this.opening;
-    this.opening = null;
-    // Resolvers run side by side but share one connection: statements go one after another
-    // (pg deprecates overlapping queries on a client).
-    // Traced (text with placeholders, never the values) only when tracing is on.
-    const text = opening ? [...opening, sql].join('; ') : sql;
-    const send = () => (opening ? this.sendAfter(opening, sql, params) : (this.client.query(sql, params) as unknown as Promise<QueryResult>));
-    const run = this.pending.then(() => (tracingEnabled() ? traceStatement(text, send) : send()));
+    const run = this.pending.then(async () => (framed ? this.sendFramed(sql, params) : (await this.sendAlone({ text: sql, values: params }))[0]));
     this.pending = run.catch(() => undefined);
     try {
       return await run;
@@ -108,18 +135,51 @@ export class RequestTransaction {
   }
 
   /**
-   * `sql` with the opening statements in front, in one round trip; answers `sql`'s result. Without
-   * parameters the simple protocol takes them all as one text; with parameters the extended
-   * protocol pipelines each statement's Parse, Bind and Execute before a single Sync (the
-   * parameters stay out of the text).
+   * `sql` with BEGIN and the settings in front when no transaction is open, and COMMIT after it
+   * when each statement commits, in one round trip; answers `sql`'s result.
    */
-  private async sendAfter(opening: string[], sql: string, params?: unknown[]): Promise<QueryResult> {
-    const results = params?.length
-      ? await new Promise<QueryResult[]>((resolve, reject) => {
-          this.client.query(new PipelinedQuery(opening, sql, params, (error, answer) => (error ? reject(error) : resolve(answer))));
-        })
-      : ((await this.client.query([...opening, sql].join('; '))) as unknown as QueryResult[]);
-    return results[results.length - 1];
+  private async sendFramed(sql: string, params?: unknown[]): Promise<QueryResult> {
+    const statements = this.open ? [] : this.opening();
+    const index = statements.push({ text: sql, values: params }) - 1;
+    const commits = this.commitsEachStatement;
+    if (commits) statements.push({ text: 'COMMIT' });
+    // Until a COMMIT is answered, a transaction is open (or aborted by a failure, to be rolled back).
+    this.open = true;
+    const results = await this.sendAlone(...statements);
+    if (commits) {
+      if (results[results.length - 1].command !== 'COMMIT') throw new CommitRolledBackError();
+      this.open = false;
+    }
+    return results[index];
+  }
+
+  /**
+   * BEGIN (READ ONLY once each statement commits: a write there would fail, not commit alone), then
+   * the role and the limits, and the organization once the request was narrowed to one.
+   */
+  private opening(): Statement[] {
+    const narrowed = this.organizationId !== null;
+    return [
+      { text: this.commitsEachStatement ? 'BEGIN READ ONLY' : 'BEGIN' },
+      narrowed ? { text: `${this.settings}, set_config('app.organization_id', $1, true)`, values: [this.organizationId] } : { text: this.settings },
+    ];
+  }
+
+  /**
+   * The statements in one round trip, one result each. Traced (texts with placeholders, never the
+   * values) only when tracing is on. Without parameters the simple protocol takes them as one text;
+   * with parameters the extended protocol pipelines each statement before a single Sync.
+   */
+  private sendAlone(...statements: Statement[]): Promise<QueryResult[]> {
+    const text = statements.map((statement) => statement.text).join('; ');
+    const send = async (): Promise<QueryResult[]> => {
+      if (statements.length === 1) return [await this.client.query(text, statements[0].values)];
+      if (!statements.some((statement) => statement.values?.length)) return (await this.client.query(text)) as unknown as QueryResult[];
+      return new Promise<QueryResult[]>((resolve, reject) => {
+        this.client.query(new PipelinedQuery(statements, (error, answer) => (error ? reject(error) : resolve(answer))));
+      });
+    };
+    return tracingEnabled() ? traceStatement(text, send) : send();
   }
 
   /**
@@ -164,11 +224,11 @@ export class RequestTransaction {
    */
   async commit(): Promise<void> {
     if (this.finished) return;
-    // Nothing was sent: there is no transaction to end.
-    if (this.opening) return this.release();
+    // Nothing was sent, or each statement committed: there is no transaction to end.
+    if (!this.open) return this.release();
     let answer: QueryResult;
     try {
-      answer = await this.send('COMMIT');
+      answer = await this.send('COMMIT', undefined, false);
     } catch (error) {
       await this.release(error as Error);
       throw error;
@@ -179,9 +239,9 @@ export class RequestTransaction {
 
   async rollback(): Promise<void> {
     if (this.finished) return;
-    if (this.opening) return this.release();
+    if (!this.open) return this.release();
     try {
-      await this.query('ROLLBACK');
+      await this.send('ROLLBACK', undefined, false);
       await this.release();
     } catch (error) {
       await this.release(error as Error);
@@ -196,36 +256,40 @@ export class RequestTransaction {
   }
 }
 
-/** The parts of pg's Query (and its connection) that `PipelinedQuery` extends; pg's typings leave them out. */
+/** The parts of pg's connection that `PipelinedQuery` writes to; pg's typings leave them out. */
 interface ExtendedProtocol {
   parse(message: { text: string }): void;
-  bind(message: object): void;
+  bind(message: { values: unknown[] }): void;
   describe(message: { type: 'P'; name: string }): void;
   execute(message: object): void;
+  sync(): void;
 }
 
 /**
- * A parameterized statement preceded by parameterless ones in one extended-protocol round trip: each
- * of `before` is parsed, bound, described and executed, then the statement itself, then one Sync.
- * pg's Query collects one result per statement; the callback gets them all.
+ * Statements with parameters in one extended-protocol round trip: each is parsed, bound, described
+ * and executed, then one Sync. pg's Query collects one result per statement; the callback gets them
+ * all. A failure skips the rest up to the Sync (and aborts the transaction they are in).
  */
 class PipelinedQuery extends Query {
-  constructor(
-    private readonly before: string[],
-    text: string,
-    values: unknown[],
-    callback: (error: Error | undefined, results: QueryResult[]) => void,
-  ) {
-    super({ text, values }, callback as never);
+  private readonly bound: { text: string; values: unknown[] }[];
+
+  constructor(statements: Statement[], callback: (error: Error | undefined, results: QueryResult[]) => void) {
+    super({ text: statements.map((statement) => statement.text).join('; ') }, callback as never);
+    // Mapped before anything is written: a value pg cannot send fails the query here, not half-sent.
+    this.bound = statements.map(({ text, values = [] }) => ({ text, values: values.map((value) => prepareValue(value)) }));
+  }
+
+  requiresPreparation(): boolean {
+    return true;
   }
 
   prepare(connection: ExtendedProtocol): void {
-    for (const text of this.before) {
+    for (const { text, values } of this.bound) {
       connection.parse({ text });
-      connection.bind({});
+      connection.bind({ values });
       connection.describe({ type: 'P', name: '' });
       connection.execute({});
     }
-    (Query.prototype as unknown as { prepare(connection: ExtendedProtocol): void }).prepare.call(this, connection);
+    connection.sync();
   }
 }

@@ -25,6 +25,7 @@ export async function enterTenant(tx: RequestTransaction, tenantId: string): Pro
     [tenantId],
   );
   if (!row) return null;
+  tx.narrowTo(row.organization_id);
   return {
     organizationId: row.organization_id,
     tenantId: row.id,
