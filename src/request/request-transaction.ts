@@ -119,7 +119,11 @@ export class RequestTransaction {
     return (await this.send(sql, params)).rows as T[];
   }
 
-  /** `sql` in its turn (resolvers run side by side but share one connection: pg deprecates overlapping queries). */
+  /**
+   * `sql` in its turn (resolvers run side by side but share one connection: pg deprecates
+   * overlapping queries). Framed as `sendFramed` says, except COMMIT and ROLLBACK, which end the
+   * open transaction themselves.
+   */
   private async send(sql: string, params?: unknown[], framed = true): Promise<QueryResult> {
     if (this.finished) throw new Error('query after the request transaction finished');
     this.statementCount += 1;
