@@ -3,6 +3,7 @@ import { createDataSource } from '../src/db/data-source';
 import { sqlState } from '../src/db/errors';
 import { RequestTransaction } from '../src/request/request-transaction';
 import { createLogger } from '../src/logger';
+import { createPackage, createService } from './support/catalog';
 import { TestServer } from './support/harness';
 import { lockOrganization } from './support/locks';
 
@@ -171,6 +172,42 @@ describe('a request transaction that commits each statement (a query)', () => {
     const next = await RequestTransaction.begin(dataSource, { statementTimeoutMs: 5000 });
     expect(await next.query(`SELECT to_regclass('commits_each_statement_probe') AS probe`)).toEqual([{ probe: null }]);
     await next.commit();
+  });
+});
+
+describe('a query over HTTP, its statements each committed', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await TestServer.start({ dbPoolMax: 1 });
+  });
+  afterAll(() => server.stop());
+
+  const PAGE = '{ packages(first: 10) { nodes { name items { quantity service { name } addedBy { name } } } } }';
+
+  it("reads later statements narrowed to the viewer's organization, and never another's", async () => {
+    const [ours, theirs] = [await server.provisionChain(), await server.provisionChain()];
+    for (const [chain, name] of [[ours, 'Ortodoncia nuestra'], [theirs, 'Ortodoncia ajena']] as const) {
+      const service = await createService(server, chain.central!.admin, { name: `${name} servicio`, shared: true });
+      await createPackage(server, chain.central!.admin, { name, shared: true, items: [{ serviceId: service.id, quantity: 2 }] });
+    }
+    const response = await server.gql(PAGE, {}, ours.clinics[0].admin);
+    expect(response.errors).toBeUndefined();
+    // The entry; the page, closing the entry's transaction; the items in a transaction of their own.
+    expect(Number(response.headers.get('x-sql-statements'))).toBe(3);
+    expect(response.data.packages.nodes).toEqual([
+      { name: 'Ortodoncia nuestra', items: [{ quantity: 2, service: { name: 'Ortodoncia nuestra servicio' }, addedBy: { name: ours.organization.tenants.find((tenant) => tenant.kind === 'CENTRAL')!.name } }] },
+    ]);
+  });
+
+  it("a query refused after the entry still ends the entry's transaction: the one pooled connection serves the next request", async () => {
+    const chain = await server.provisionChain();
+    // A cursor that is no cursor: refused once the tenant is entered, before any other statement.
+    const bad = await server.gql('{ packages(first: 5, after: "no-es-un-cursor") { nodes { name } } }', {}, chain.clinics[0].admin);
+    expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const next = await server.gql(PAGE, {}, chain.clinics[0].admin);
+    expect(next.errors).toBeUndefined();
+    expect(next.data.packages.nodes).toEqual([]);
   });
 });
 

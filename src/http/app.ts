@@ -177,7 +177,8 @@ function lane(): Lane {
 
 /**
  * Runs one GraphQL operation in its own transaction, committed before the answer is sent, so a
- * client never sees a success that was not stored. When a deadlock or serialization failure with
+ * client never sees a success that was not stored (a query, which only reads, commits each of its
+ * statements as it goes: `queriesCommitAsTheyRead`). When a deadlock or serialization failure with
  * a concurrent request undid any of it, the whole operation runs again in a fresh transaction, a
  * few times, after a short random pause; past that it answers CONFLICT, having stored nothing.
  * Retries run one at a time (`retryLane`): operations that deadlocked once would mostly deadlock

@@ -127,7 +127,7 @@ export class RequestTransaction {
   private async send(sql: string, params?: unknown[], framed = true): Promise<QueryResult> {
     if (this.finished) throw new Error('query after the request transaction finished');
     this.statementCount += 1;
-    const run = this.pending.then(async () => (framed ? this.sendFramed(sql, params) : (await this.sendAlone({ text: sql, values: params }))[0]));
+    const run = this.pending.then(async () => (framed ? this.sendFramed(sql, params) : (await this.roundTrip({ text: sql, values: params }))[0]));
     this.pending = run.catch(() => undefined);
     try {
       return await run;
@@ -149,7 +149,7 @@ export class RequestTransaction {
     if (commits) statements.push({ text: 'COMMIT' });
     // Until a COMMIT is answered, a transaction is open (or aborted by a failure, to be rolled back).
     this.open = true;
-    const results = await this.sendAlone(...statements);
+    const results = await this.roundTrip(...statements);
     if (commits) {
       if (results[results.length - 1].command !== 'COMMIT') throw new CommitRolledBackError();
       this.open = false;
@@ -174,7 +174,7 @@ export class RequestTransaction {
    * values) only when tracing is on. Without parameters the simple protocol takes them as one text;
    * with parameters the extended protocol pipelines each statement before a single Sync.
    */
-  private sendAlone(...statements: Statement[]): Promise<QueryResult[]> {
+  private roundTrip(...statements: Statement[]): Promise<QueryResult[]> {
     const text = statements.map((statement) => statement.text).join('; ');
     const send = async (): Promise<QueryResult[]> => {
       if (statements.length === 1) return [await this.client.query(text, statements[0].values)];
