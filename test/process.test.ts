@@ -180,6 +180,15 @@ describe('graceful shutdown', () => {
     expect(await accepting(url)).toBe(false);
   });
 
+  it.each(['SIGTERM', 'SIGINT'] as const)('on %s sent the moment it says it is listening, still exits 0', async (signal) => {
+    // The signal can arrive while main() is between its "listening" line and the rest of its start.
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const server = spawnServer(build, env());
+      server.signalOnOutput('clinic-catalog listening', signal);
+      expect(await server.exited).toEqual({ code: 0, signal: null });
+    }
+  });
+
   it('lets an in-flight request finish, refusing new connections meanwhile', async () => {
     const server = spawnServer(build, env());
     const url = await listeningUrl(server);

@@ -37,6 +37,18 @@ export class Child {
     this.process.kill(signal);
   }
 
+  /** Sends `signal` the moment a stdout chunk contains `text`: no polling delay, as an impatient operator would. */
+  signalOnOutput(text: string, signal: NodeJS.Signals): void {
+    let seen = '';
+    const watch = (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (!seen.includes(text)) return;
+      this.process.stdout!.off('data', watch);
+      this.process.kill(signal);
+    };
+    this.process.stdout!.on('data', watch);
+  }
+
   /** Resolves with the first stdout line `pick` accepts; rejects if the process ends first or `timeoutMs` passes. */
   async waitFor<T>(pick: (line: string) => T | undefined, timeoutMs = 60_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
