@@ -81,3 +81,15 @@ export function resetPeak(pid: number): boolean {
     return false;
   }
 }
+
+/**
+ * The machine's CPU time so far in ms, from /proc/stat's first line (Linux, ticks of 10 ms):
+ * `busy` is user, nice, system, irq and softirq time on every core; `all` adds idle, iowait and
+ * steal (time another guest had a core of this VM).
+ */
+export function machineCpuMs(): { busy: number; all: number } {
+  const ticks = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1, 9).map(Number);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = ticks;
+  const busy = user + nice + system + irq + softirq;
+  return { busy: busy * 10, all: (busy + idle + iowait + steal) * 10 };
+}

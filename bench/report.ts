@@ -12,7 +12,10 @@ export interface OperationResult {
   peakRssMb: number;
   requests: number;
   failures: number;
-  repetitions: { requestsPerSecond: number; p50Ms: number; p99Ms: number }[];
+  /** Medians of the runs: the share of the machine's CPU time that was busy, and that busy time per request. */
+  machineBusyPercent: number;
+  machineCpuMsPerRequest: number;
+  repetitions: { requestsPerSecond: number; p50Ms: number; p99Ms: number; machineBusyPercent: number; machineCpuMsPerRequest: number }[];
 }
 
 export interface ExportResult {
@@ -48,7 +51,8 @@ export function renderReport(results: BenchResults): string {
     `| ${operation.name} | ${operation.connections} | ${fixed(operation.requestsPerSecond)} | ${ratio(operation.requestsPerSecond, floor.requestsPerSecond)} | ` +
     `${fixed(operation.p50Ms, 1)} | ${fixed(operation.p99Ms, 1)} | ${ratio(operation.p99Ms, floor.p99Ms)} | ` +
     `${fixed(operation.statementsPerRequest, 1)} | ${fixed(operation.bytesPerResponse / 1024, 1)} | ${ratio(operation.bytesPerResponse, floor.bytesPerResponse)} | ` +
-    `${fixed(operation.peakRssMb)} | ${operation.failures} |`;
+    `${fixed(operation.peakRssMb)} | ${fixed(operation.machineBusyPercent)} | ${fixed(operation.machineCpuMsPerRequest, 2)} | ${ratio(floor.machineCpuMsPerRequest, operation.machineCpuMsPerRequest)} | ` +
+    `${operation.failures} |`;
   const { dataset } = settings;
   const lines = [
     `## Benchmark (${settings.small ? '--small' : 'default'} run, ${results.date.slice(0, 16).replace('T', ' ')} UTC)`,
@@ -59,10 +63,14 @@ export function renderReport(results: BenchResults): string {
     `Load: autocannon, ${settings.connections} connections unless said otherwise (closed loop), ${settings.warmupS} s warm-up, median of ${settings.repetitions} × ${settings.durationS} s; ` +
       `server pool ${settings.serverPool} connections (the floor's too). Whole run: ${fixed(results.durationS)} s.`,
     '',
-    '| operation | connections | req/s | ÷ floor | p50 ms | p99 ms | p99 ÷ floor | SQL statements/req | KiB/response | size ÷ floor | server peak RSS MB | failed |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| operation | connections | req/s | ÷ floor | p50 ms | p99 ms | p99 ÷ floor | SQL statements/req | KiB/response | size ÷ floor | server peak RSS MB | machine busy % | machine CPU ms/req | floor ÷ CPU ms | failed |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     row(floor),
     ...results.operations.map(row),
+    '',
+    "Machine CPU: the busy share of both cores during each run, and that busy time (the server's, PostgreSQL's, the load generator's) per response; " +
+      "floor ÷ CPU ms is the floor's CPU per response over the operation's: the ratio of their req/s on a machine they both keep busy. " +
+      'A run that leaves the cores idle was held back by waits (round trips, scheduling), not by CPU.',
     '',
     `Growth: L20 with ${results.growth.largePackages} packages in the chain ÷ with ${results.growth.smallPackages}: ` +
       `${fixed(results.growth.large.requestsPerSecond)} ÷ ${fixed(results.growth.small.requestsPerSecond)} req/s = **${fixed(results.growth.ratio, 2)}** ` +

@@ -13,7 +13,7 @@ import { createLogger } from '../src/logger';
 import { projectRoot } from '../src/paths';
 import { addPackages, addPriceList, DEFAULT_SIZE, generateChain, generateNoise, SMALL_SIZE, vacuumAnalyze, type Chain, type DatasetSize } from './dataset';
 import { explainPlans, type ExplainedPlan } from './explain';
-import { databaseServer, memoryOf, resetPeak, SERVER_NODE_FLAGS, startNode, stopProcess, waitForHealth } from './processes';
+import { databaseServer, machineCpuMs, memoryOf, resetPeak, SERVER_NODE_FLAGS, startNode, stopProcess, waitForHealth } from './processes';
 import { packageDetail, packageSearch, packageTable, packageTableWithPriceList, serviceSearch, writeMix, type Sequence } from './operations';
 import { renderReport, type BenchResults, type ExportResult, type OperationResult } from './report';
 import { must } from './workload';
@@ -156,6 +156,8 @@ class Measurement {
   private readonly stats = { responses: 0, bytes: 0, failures: 0, firstFailure: '' };
   private statementsPerRequest = NaN;
   private readonly runs: autocannon.Result[] = [];
+  /** Per run: the machine's busy and total CPU ms. */
+  private readonly cpu: { busy: number; all: number }[] = [];
   private readonly counted: Sequence;
   private peakRssMb = 0;
 
@@ -206,33 +208,46 @@ class Measurement {
     const peakResettable = resetPeak(pid);
     let sampled = memoryOf(pid).rssMb;
     const sampler = setInterval(() => (sampled = Math.max(sampled, memoryOf(pid).rssMb)), 100);
+    const cpuBefore = machineCpuMs();
     try {
       this.runs.push(await this.load(this.opts.durationS));
     } finally {
       clearInterval(sampler);
     }
+    const cpuAfter = machineCpuMs();
+    this.cpu.push({ busy: cpuAfter.busy - cpuBefore.busy, all: cpuAfter.all - cpuBefore.all });
     this.peakRssMb = Math.max(this.peakRssMb, sampled, peakResettable ? memoryOf(pid).peakMb : 0);
   }
 
   result(): OperationResult {
     const { stats, runs, name, connections } = this;
     if (stats.failures > 0) log(`  ${name}: ${stats.failures} failed responses, e.g. ${stats.firstFailure}`);
+    const repetitions = runs.map((run, index) => ({
+      requestsPerSecond: run.requests.total / run.duration,
+      p50Ms: run.latency.p50,
+      p99Ms: run.latency.p99,
+      machineBusyPercent: (100 * this.cpu[index].busy) / this.cpu[index].all,
+      machineCpuMsPerRequest: this.cpu[index].busy / run.requests.total,
+    }));
     const result: OperationResult = {
       name,
       connections,
-      requestsPerSecond: median(runs.map((run) => run.requests.total / run.duration)),
-      p50Ms: median(runs.map((run) => run.latency.p50)),
-      p99Ms: median(runs.map((run) => run.latency.p99)),
+      requestsPerSecond: median(repetitions.map((run) => run.requestsPerSecond)),
+      p50Ms: median(repetitions.map((run) => run.p50Ms)),
+      p99Ms: median(repetitions.map((run) => run.p99Ms)),
       statementsPerRequest: this.statementsPerRequest,
       bytesPerResponse: stats.bytes / stats.responses,
       peakRssMb: this.peakRssMb,
       requests: runs.reduce((sum, run) => sum + run.requests.total, 0),
       failures: stats.failures + runs.reduce((sum, run) => sum + run.errors + run.non2xx, 0),
-      repetitions: runs.map((run) => ({ requestsPerSecond: run.requests.total / run.duration, p50Ms: run.latency.p50, p99Ms: run.latency.p99 })),
+      machineBusyPercent: median(repetitions.map((run) => run.machineBusyPercent)),
+      machineCpuMsPerRequest: median(repetitions.map((run) => run.machineCpuMsPerRequest)),
+      repetitions,
     };
     log(
       `  ${name} (${connections} connections): ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ` +
-        `${result.statementsPerRequest.toFixed(1)} statements, ${(result.bytesPerResponse / 1024).toFixed(1)} KiB, peak RSS ${result.peakRssMb.toFixed(0)} MB`,
+        `${result.statementsPerRequest.toFixed(1)} statements, ${(result.bytesPerResponse / 1024).toFixed(1)} KiB, peak RSS ${result.peakRssMb.toFixed(0)} MB, ` +
+        `machine ${result.machineBusyPercent.toFixed(0)} % busy, ${result.machineCpuMsPerRequest.toFixed(2)} CPU ms/req`,
     );
     return result;
   }
