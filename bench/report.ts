@@ -68,7 +68,7 @@ export function renderReport(results: BenchResults): string {
     row(floor),
     ...results.operations.map(row),
     '',
-    "Machine CPU: the busy share of both cores during each run, and that busy time (the server's, PostgreSQL's, the load generator's) per response; " +
+    "Machine CPU: the busy share of all the machine's cores during each run, and that busy time (the server's, PostgreSQL's, the load generator's) per response; " +
       "floor ÷ CPU ms is the floor's CPU per response over the operation's: the ratio of their req/s on a machine they both keep busy. " +
       'A run that leaves the cores idle was held back by waits (round trips, scheduling), not by CPU.',
     '',

@@ -155,9 +155,8 @@ async function loopCounts(counter: Target, token: string, sequence: Sequence): P
 class Measurement {
   private readonly stats = { responses: 0, bytes: 0, failures: 0, firstFailure: '' };
   private statementsPerRequest = NaN;
-  private readonly runs: autocannon.Result[] = [];
-  /** Per run: the machine's busy and total CPU ms. */
-  private readonly cpu: { busy: number; all: number }[] = [];
+  /** Each run's autocannon result, with the machine's busy and total CPU ms during it. */
+  private readonly runs: { load: autocannon.Result; cpu: { busy: number; all: number } }[] = [];
   private readonly counted: Sequence;
   private peakRssMb = 0;
 
@@ -210,24 +209,24 @@ class Measurement {
     const sampler = setInterval(() => (sampled = Math.max(sampled, memoryOf(pid).rssMb)), 100);
     const cpuBefore = machineCpuMs();
     try {
-      this.runs.push(await this.load(this.opts.durationS));
+      const load = await this.load(this.opts.durationS);
+      const cpuAfter = machineCpuMs();
+      this.runs.push({ load, cpu: { busy: cpuAfter.busy - cpuBefore.busy, all: cpuAfter.all - cpuBefore.all } });
     } finally {
       clearInterval(sampler);
     }
-    const cpuAfter = machineCpuMs();
-    this.cpu.push({ busy: cpuAfter.busy - cpuBefore.busy, all: cpuAfter.all - cpuBefore.all });
     this.peakRssMb = Math.max(this.peakRssMb, sampled, peakResettable ? memoryOf(pid).peakMb : 0);
   }
 
   result(): OperationResult {
     const { stats, runs, name, connections } = this;
     if (stats.failures > 0) log(`  ${name}: ${stats.failures} failed responses, e.g. ${stats.firstFailure}`);
-    const repetitions = runs.map((run, index) => ({
-      requestsPerSecond: run.requests.total / run.duration,
-      p50Ms: run.latency.p50,
-      p99Ms: run.latency.p99,
-      machineBusyPercent: (100 * this.cpu[index].busy) / this.cpu[index].all,
-      machineCpuMsPerRequest: this.cpu[index].busy / run.requests.total,
+    const repetitions = runs.map(({ load, cpu }) => ({
+      requestsPerSecond: load.requests.total / load.duration,
+      p50Ms: load.latency.p50,
+      p99Ms: load.latency.p99,
+      machineBusyPercent: (100 * cpu.busy) / cpu.all,
+      machineCpuMsPerRequest: cpu.busy / load.requests.total,
     }));
     const result: OperationResult = {
       name,
@@ -238,8 +237,8 @@ class Measurement {
       statementsPerRequest: this.statementsPerRequest,
       bytesPerResponse: stats.bytes / stats.responses,
       peakRssMb: this.peakRssMb,
-      requests: runs.reduce((sum, run) => sum + run.requests.total, 0),
-      failures: stats.failures + runs.reduce((sum, run) => sum + run.errors + run.non2xx, 0),
+      requests: runs.reduce((sum, { load }) => sum + load.requests.total, 0),
+      failures: stats.failures + runs.reduce((sum, { load }) => sum + load.errors + load.non2xx, 0),
       machineBusyPercent: median(repetitions.map((run) => run.machineBusyPercent)),
       machineCpuMsPerRequest: median(repetitions.map((run) => run.machineCpuMsPerRequest)),
       repetitions,

@@ -72,6 +72,7 @@ async function main(): Promise<void> {
   if (demoUsers) await printDemoTokens(config, server.url, demoUsers);
 }
 
+/** SIGINT and SIGTERM stop the server in order: drain, close the pool, stop an embedded database and the tracer, exit 0. */
 function handleShutdownSignals(
   server: RunningServer,
   embedded: EmbeddedDatabase | undefined,
