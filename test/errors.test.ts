@@ -49,6 +49,31 @@ describe('errors', () => {
     });
   });
 
+  describe('variables GraphQL cannot coerce are BAD_USER_INPUT naming the input at fault', () => {
+    const ADD_ITEMS = 'mutation($packageId: ID!, $items: [PackageItemInput!]!) { addPackageItems(packageId: $packageId, items: $items) { id } }';
+
+    it.each([
+      ['a value of the wrong type', 'query($first: Int!) { packages(first: $first) { totalCount } }', { first: 'veinte' }, ['first']],
+      ['an unknown enum value inside an input', 'query($filter: PackageFilter) { packages(first: 5, filter: $filter) { totalCount } }', { filter: { status: 'NOPE' } }, ['filter.status']],
+      ['a required variable left out', 'query($id: ID!) { package(id: $id) { id } }', {}, ['id']],
+      ['null for a non-null variable', 'query($id: ID!) { package(id: $id) { id } }', { id: null }, ['id']],
+      [
+        'a bad element of a list, and a second bad variable',
+        ADD_ITEMS,
+        { packageId: true, items: [{ serviceId: randomUUID() }, { serviceId: randomUUID(), quantity: 'dos' }] },
+        ['packageId', 'items[1].quantity'],
+      ],
+    ])('%s', async (_label, query, variables, fields) => {
+      const before = await countRows('SELECT count(*) FROM package_items');
+      const response = await post({ query, variables }, chain.clinics[0].admin);
+      expect(response.status).toBe(400);
+      const { errors, data } = JSON.parse(response.text);
+      expect(data).toBeUndefined();
+      expect(errors.map((error: { extensions: object }) => error.extensions)).toEqual(fields.map((field) => ({ code: 'BAD_USER_INPUT', field })));
+      expect(await countRows('SELECT count(*) FROM package_items')).toBe(before);
+    });
+  });
+
   describe('resolver errors keep their code', () => {
     it('FORBIDDEN', async () => {
       expect(await server.errorCode('mutation { updateClinicSharing(mode: BETWEEN_CLINICS) { id } }', {}, chain.clinics[0].admin)).toBe('FORBIDDEN');
