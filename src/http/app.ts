@@ -15,6 +15,7 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { ConcurrentChangeError, DomainError, GRAPHQL_EXECUTED, HTTP_STATUS, type HttpErrorCode } from '../errors';
 import { createRequestContext, type AppDependencies, type RequestContext } from '../request/context';
 import { CompiledExecutor } from '../graphql/compiled-executor';
+import { nameVariableInputs } from '../graphql/variable-errors';
 import { errorFormatter, isMasked } from '../graphql/format-error';
 import { assertWithinLimits } from '../graphql/limits';
 import type { Logger } from '../logger';
@@ -99,6 +100,17 @@ const internalErrors: ApolloServerPlugin<RequestContext> = {
         for (const error of response.body.singleResult.errors ?? []) {
           if (error.extensions?.code === 'INTERNAL_SERVER_ERROR') (error.extensions as Record<string, unknown>).requestId = contextValue.requestId;
         }
+      },
+    };
+  },
+};
+
+/** BAD_USER_INPUT for a variable that does not coerce names the input at fault, whichever executor ran. */
+const variableInputsNamed: ApolloServerPlugin<RequestContext> = {
+  async requestDidStart() {
+    return {
+      async didEncounterErrors({ errors, schema, request }) {
+        nameVariableInputs(schema, request.variables ?? {}, errors);
       },
     };
   },
@@ -290,6 +302,7 @@ export async function createApp(deps: AppDependencies, options: AppOptions) {
       config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
       operationLimits,
       internalErrors,
+      variableInputsNamed,
       nothingStoredWithoutData,
       queriesCommitAsTheyRead,
       operationObserver,
