@@ -184,6 +184,17 @@ describe('operations over HTTP', () => {
   });
   afterAll(() => server.stop());
 
+  it("answers without an ETag: a GraphQL answer is one viewer's and never cached, so it is not hashed", async () => {
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${chain.clinics[0].admin}` },
+      body: JSON.stringify({ query: '{ packages(first: 5) { totalCount } }' }),
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { data: { packages: { totalCount: number } } }).data.packages.totalCount).toBeGreaterThanOrEqual(0);
+    expect(response.headers.get('etag')).toBeNull();
+  });
+
   describe('an operation answered without data', () => {
     it('stores none of its mutations: a later non-null mutation failing leaves data null, and the earlier one is undone', async () => {
       const name = uniqueName('Oculto');

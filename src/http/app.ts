@@ -322,6 +322,10 @@ export async function createApp(deps: AppDependencies, options: AppOptions) {
   const retryLane = lane();
   const app = express();
   app.disable('x-powered-by');
+  // Express would hash every answer into a weak ETag: GraphQL answers are one viewer's and never
+  // cached (a page of the package table is 30 KB to hash for nothing). Routes whose answers have
+  // a version (price list files) set their own.
+  app.set('etag', false);
   app.set('query parser', 'simple');
 
   // Mounted only when tracing is on: otherwise requests do not even pass through it.
