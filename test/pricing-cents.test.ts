@@ -1,5 +1,5 @@
 import { formatCents, taxCents, toCents } from '../src/pricing/cents';
-import { priceLine, priceLineExact, sumLines, sumLinesExact } from '../src/pricing/lines';
+import { lineTotals, priceLine, priceLineExact, sumLines, sumLinesExact } from '../src/pricing/lines';
 import type { PricedLine } from '../src/pricing/pricing.types';
 
 /**
@@ -61,6 +61,16 @@ describe('integer-cent pricing equals decimal pricing', () => {
       );
       const [cents, exact] = [sumLines(lines), sumLinesExact(lines)];
       if (JSON.stringify(cents) !== JSON.stringify(exact)) disagreements.push({ lines, cents, exact });
+    }
+    expect(disagreements).toEqual([]);
+  });
+
+  it("one line's totals (an item's) are the sum of that line alone", () => {
+    const next = random(11);
+    const disagreements: unknown[] = [];
+    for (let index = 0; index < 5_000; index++) {
+      const line = priceLine(amount(Math.floor(next() * 99_999_999)), amount(Math.floor(next() * 10_000)), 1 + Math.floor(next() * 98_900));
+      if (JSON.stringify(lineTotals(line)) !== JSON.stringify(sumLines([line]))) disagreements.push(line);
     }
     expect(disagreements).toEqual([]);
   });

@@ -38,6 +38,11 @@ export function priceLineExact(unitPrice: string, taxRate: string, quantity: num
   };
 }
 
+/** One line's totals: its own amounts (what `sumLines` of it alone gives, without reading them back). */
+export function lineTotals(line: PricedLine): Totals {
+  return { subtotal: line.subtotal, tax: line.tax, total: line.total };
+}
+
 /** Sums of lines already rounded one by one: the total is never rounded again as a whole. */
 export function sumLines(lines: readonly PricedLine[]): Totals {
   let subtotal = 0;

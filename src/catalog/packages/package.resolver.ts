@@ -5,7 +5,7 @@ import { selects } from '../../graphql/selection';
 import type { Gate } from '../../graphql/auth-checker';
 import type { RequestContext } from '../../request/context';
 import { whenReady } from '../../request/loaders';
-import { priceLine, sumLines } from '../../pricing/lines';
+import { lineTotals, priceLine } from '../../pricing/lines';
 import { isCounted } from '../../pricing/counted-items';
 import { loadPriceBook } from '../../pricing/price-book';
 import { Totals } from '../../pricing/pricing.types';
@@ -276,11 +276,11 @@ export class PackageItemResolver {
   ): Totals | Promise<Totals> {
     // Base prices answer at once (a page holds thousands of items); a list is loaded for the whole page at once.
     if (priceListId == null) {
-      return whenReady(ctx.loaders.serviceOf(item.serviceId), (service) => sumLines([priceLine(service!.price, service!.taxRate, item.quantity)]));
+      return whenReady(ctx.loaders.serviceOf(item.serviceId), (service) => lineTotals(priceLine(service!.price, service!.taxRate, item.quantity)));
     }
     return (async () => {
       const [service, prices] = await Promise.all([ctx.loaders.serviceOf(item.serviceId), loadPriceBook(ctx, priceListId, on, [item.serviceId])]);
-      return sumLines([priceLine(prices.unitPrice(service!).amount, service!.taxRate, item.quantity)]);
+      return lineTotals(priceLine(prices.unitPrice(service!).amount, service!.taxRate, item.quantity));
     })();
   }
 }
