@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { UnauthenticatedError } from '../errors';
 
@@ -26,8 +27,16 @@ export function isUuid(value: unknown): value is string {
   return typeof value === 'string' && UUID.test(value);
 }
 
-function key(secret: string): Uint8Array {
-  return new TextEncoder().encode(secret);
+/** Each secret's HMAC key, made once rather than on every token (a server has one secret; tests start servers with others). */
+const keys = new Map<string, KeyObject>();
+
+function key(secret: string): KeyObject {
+  let made = keys.get(secret);
+  if (!made) {
+    made = createSecretKey(Buffer.from(secret, 'utf8'));
+    keys.set(secret, made);
+  }
+  return made;
 }
 
 /** Reads `Authorization: Bearer <JWT>`; every failure is the same UNAUTHENTICATED. */
