@@ -4,6 +4,7 @@ import { RequestTransaction } from '../src/request/request-transaction';
 import { createLoaders } from '../src/request/loaders';
 import { Repositories } from '../src/request/repositories';
 import { createLogger } from '../src/logger';
+import { todayIn } from '../src/pricing/price-source';
 import { enterTenant } from '../src/tenancy/tenancy.store';
 import { createService } from './support/catalog';
 import { drainFeed, feedHead, feedPage, feedSettled } from './support/changes';
@@ -32,7 +33,7 @@ async function openWritingTransaction(tenantId: string): Promise<{ tx: RequestTr
   const scope = (await enterTenant(tx, tenantId))!;
   const viewer = { userId: 'slow-writer', roles: ['ADMIN' as const], scope };
   const repositories = new Repositories(tx, viewer);
-  const ctx = { requestId: 'held', viewer, tx, repositories, loaders: createLoaders(repositories, viewer), log: createLogger('silent'), config: server.config };
+  const ctx = { requestId: 'held', viewer, tx, repositories, loaders: createLoaders(repositories, viewer), log: createLogger('silent'), config: server.config, today: () => todayIn(scope.timeZone) };
   const service = await createServiceOperation(ctx, {
     name: 'Lenta',
     price: '1.00',

@@ -2,7 +2,7 @@ import { isUuid } from '../auth/token';
 import { BadUserInputError, NotFoundError } from '../errors';
 import type { RequestContext } from '../request/context';
 import { requireTenant } from '../tenancy/viewer';
-import { basePrices, todayIn, type PriceBook, type UnitPrice } from './price-source';
+import { basePrices, type PriceBook, type UnitPrice } from './price-source';
 import type { PriceList, PriceListEntry } from './price-list.types';
 
 /** Usable on a day: active, and the day within its validity (both ends inclusive, null = open). SQL twin: `usableOnSql`. */
@@ -11,22 +11,9 @@ export function isUsableOn(list: Pick<PriceList, 'active' | 'validFrom' | 'valid
   return list.active && (list.validFrom === null || list.validFrom <= day) && (list.validUntil === null || list.validUntil >= day);
 }
 
-/**
- * Today in the organization's time zone, read once per request: every pricing of one answer is
- * for the same day, even when the request runs across midnight, and a page of the package table
- * formats the date once instead of once per package.
- */
-const requestDays = new WeakMap<RequestContext, string>();
-
 /** The day a pricing is for: the one asked, else the request's today in the organization's time zone. */
 export function pricingDay(ctx: RequestContext, on: string | null | undefined): string {
-  if (on != null) return on;
-  let today = requestDays.get(ctx);
-  if (today === undefined) {
-    today = todayIn(requireTenant(ctx.viewer).timeZone);
-    requestDays.set(ctx, today);
-  }
-  return today;
+  return on ?? ctx.today();
 }
 
 /** What the viewer pays for one unit, with the entry that decided it. */

@@ -4,8 +4,9 @@ import type { Config } from '../config';
 import { RequestTransaction } from './request-transaction';
 import { UnauthenticatedError } from '../errors';
 import type { Logger } from '../logger';
+import { todayIn } from '../pricing/price-source';
 import { enterTenant, tenantExists } from '../tenancy/tenancy.store';
-import type { Viewer } from '../tenancy/viewer';
+import { requireTenant, type Viewer } from '../tenancy/viewer';
 import { createLoaders, type Loaders } from './loaders';
 import { Repositories } from './repositories';
 
@@ -19,6 +20,12 @@ export interface RequestContext {
   log: Logger;
   /** The process's settings (webhook URL rules depend on them). */
   config: Config;
+  /**
+   * Today in the organization's time zone ("YYYY-MM-DD"), read once per request: every pricing of
+   * the request is for that day unless it names one, even one running across midnight.
+   * FORBIDDEN, as `requireTenant`, for a viewer without a tenant.
+   */
+  today(): string;
 }
 
 export interface AppDependencies {
@@ -56,7 +63,17 @@ export async function createRequestContext(
       viewer = { userId: claims.userId, roles: claims.roles, scope };
     }
     const repositories = new Repositories(tx, viewer);
-    return { requestId, viewer, tx, repositories, loaders: createLoaders(repositories, viewer), log, config: deps.config };
+    let today: string | undefined;
+    return {
+      requestId,
+      viewer,
+      tx,
+      repositories,
+      loaders: createLoaders(repositories, viewer),
+      log,
+      config: deps.config,
+      today: () => (today ??= todayIn(requireTenant(viewer).timeZone)),
+    };
   } catch (error) {
     await tx.rollback();
     throw error;
