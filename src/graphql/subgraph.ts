@@ -3,7 +3,7 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { graphqlSync, lexicographicSortSchema, parse, type GraphQLSchema } from 'graphql';
 import { createResolversMap } from 'type-graphql';
 import { isUuid } from '../auth/token';
-import { findVisiblePackage } from '../catalog/packages/package.operations';
+import { findVisibleItem, findVisiblePackage } from '../catalog/packages/package.operations';
 import { findVisibleService } from '../catalog/services/service.operations';
 import { findVisiblePriceList } from '../pricing/price-list.operations';
 import type { RequestContext } from '../request/context';
@@ -34,7 +34,7 @@ function byId(load: (ctx: RequestContext, id: string) => unknown): ResolveRefere
 const ENTITY_REFERENCES: Record<string, ResolveReference> = {
   Service: byId(findVisibleService),
   Package: byId(findVisiblePackage),
-  PackageItem: byId((ctx, id) => ctx.loaders.visibleItem.load(id)),
+  PackageItem: byId(findVisibleItem),
   PriceList: byId(findVisiblePriceList),
   // Tenants and the organization: the viewer's own organization only (the loaders read nothing else).
   Tenant: byId((ctx, id) => ctx.loaders.tenant.load(id)),

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { HISTORY_SCAN, type EventWindow, type HistoryRequest } from '../changes/catalog-event.repository';
 import type { ItemWithService } from '../catalog/packages/package.repository';
-import type { Package, PackageItem } from '../catalog/packages/package.types';
+import type { Package } from '../catalog/packages/package.types';
 import type { Service } from '../catalog/services/service.types';
 import type { PriceList, PriceListEntry } from '../pricing/price-list.types';
 import type { Organization, Tenant } from '../tenancy/tenancy.types';
@@ -86,13 +86,13 @@ export function createLoaders(repositories: Repositories, viewer: Viewer) {
       },
       [],
     ),
-    /** Items by their own id, only those the viewer sees (the router resolves `PackageItem` by key). */
-    visibleItem: inScope<string, PackageItem | null>(
+    /** Items by their own id with their services, only those the viewer sees (the router resolves `PackageItem` by key). */
+    visibleItem: inScope<string, ItemWithService | null>(
       scope,
       async (_scope, ids) => {
-        const byId = new Map<string, PackageItem>();
+        const byId = new Map<string, ItemWithService>();
         for (const { item, service } of await repositories.packages.visibleItemsById(ids)) {
-          byId.set(item.id, item);
+          byId.set(item.id, { item, service });
           known.services.set(service.id, service);
           loaders.service.prime(service.id, service);
         }

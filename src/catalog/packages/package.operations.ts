@@ -6,13 +6,15 @@ import { countedItems } from '../../pricing/counted-items';
 import type { PriceBook } from '../../pricing/price-source';
 import type { Totals } from '../../pricing/pricing.types';
 import { canAddItems, canChangeItem, canChangeRow } from '../../tenancy/permissions';
+import type { Tenant } from '../../tenancy/tenancy.types';
 import { requireTenant, requireTenantAdmin, type TenantScope, type Viewer } from '../../tenancy/viewer';
+import { originOf } from '../../tenancy/visibility';
 import { integerInRange, optionalText, requiredName } from '../../validation';
 import { recordItemChanges, recordPackageChange } from '../../changes/catalog-event.recorder';
 import type { Service } from '../services/service.types';
 import { changesNothing, expectVersion } from '../versions';
 import type { ItemWithService } from './package.repository';
-import type { CreatePackageInput, Package, PackageItem, PackageItemInput, UpdatePackageInput } from './package.types';
+import { PackageItemView, type CreatePackageInput, type Package, type PackageItemInput, type UpdatePackageInput } from './package.types';
 
 export const MAX_ITEMS_PER_PACKAGE = 200;
 export const MAX_QUANTITY = 999;
@@ -26,6 +28,25 @@ export function findVisiblePackage(ctx: RequestContext, id: string): Promise<Pac
 /** The items of a package the viewer sees, oldest first, with their services. */
 export function visibleItems(ctx: RequestContext, pkg: Package): Promise<ItemWithService[]> {
   return ctx.loaders.visibleItems.load(pkg.id);
+}
+
+/**
+ * The items as the viewer sees them (the GraphQL `PackageItem`s), with their services, the tenants
+ * that added them and their origins: at once when the request already read those tenants (as it
+ * has for any item of the viewer's organization once one tenant was loaded), else after one load.
+ */
+export function packageItemViews(ctx: RequestContext, items: readonly ItemWithService[]): PackageItemView[] | Promise<PackageItemView[]> {
+  const scope = requireTenant(ctx.viewer);
+  const addedBy = items.map(({ item }) => ctx.loaders.tenantOf(item.addedByTenantId));
+  const views = (tenants: (Tenant | null)[]) =>
+    items.map(({ item, service }, index) => new PackageItemView(item, service, tenants[index]!, originOf(scope, item.addedByTenantId)));
+  return addedBy.some((tenant) => tenant instanceof Promise) ? Promise.all(addedBy).then(views) : views(addedBy as (Tenant | null)[]);
+}
+
+/** An item by its id as the viewer sees it, or null when the viewer does not see it (the router resolves `PackageItem` by key). */
+export async function findVisibleItem(ctx: RequestContext, id: string): Promise<PackageItemView | null> {
+  const found = await ctx.loaders.visibleItem.load(id);
+  return found && (await packageItemViews(ctx, [found]))[0];
 }
 
 /** A package's totals for the viewer: its counted items at the book's unit prices, priced line by line, then summed. */
@@ -174,15 +195,15 @@ async function itemToChange(ctx: RequestContext, id: string): Promise<ItemWithSe
   return found;
 }
 
-export async function updatePackageItem(ctx: RequestContext, id: string, quantity: number): Promise<PackageItem> {
+export async function updatePackageItem(ctx: RequestContext, id: string, quantity: number): Promise<PackageItemView> {
   integerInRange('quantity', quantity, 1, MAX_QUANTITY);
   const { item, service, package: pkg } = await itemToChange(ctx, id);
-  if (item.quantity === quantity) return item;
+  if (item.quantity === quantity) return (await packageItemViews(ctx, [{ item, service }]))[0];
   const updated = await ctx.repositories.packages.setItemQuantity(item, quantity);
   if (!updated) throw new NotFoundError('Package item');
   await ctx.repositories.packages.touch(pkg);
   await recordItemChanges(ctx, pkg, () => service, [{ item, quantityBefore: item.quantity, quantityAfter: quantity }]);
-  return updated;
+  return (await packageItemViews(ctx, [{ item: updated, service }]))[0];
 }
 
 export async function removePackageItem(ctx: RequestContext, id: string): Promise<Package> {

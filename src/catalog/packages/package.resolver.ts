@@ -4,7 +4,6 @@ import { Atomic } from '../../graphql/atomic';
 import { selects } from '../../graphql/selection';
 import type { Gate } from '../../graphql/auth-checker';
 import type { RequestContext } from '../../request/context';
-import { whenReady } from '../../request/loaders';
 import { lineTotals, priceLine } from '../../pricing/lines';
 import { isCounted } from '../../pricing/counted-items';
 import { loadPriceBook } from '../../pricing/price-book';
@@ -15,7 +14,6 @@ import { OriginEnum, Tenant } from '../../tenancy/tenancy.types';
 import { requireTenant } from '../../tenancy/viewer';
 import { originOf, type Origin } from '../../tenancy/visibility';
 import { pageRequest, searchTerm, toPage } from '../pagination';
-import { Service } from '../services/service.types';
 import * as operations from './package.operations';
 import { PACKAGE_SORT_KEYS, type PackageListFilter } from './package.repository';
 import {
@@ -23,8 +21,8 @@ import {
   Package,
   PackageConnection,
   PackageFilter,
-  PackageItem,
   PackageItemInput,
+  PackageItemView,
   PackageOrder,
   UpdatePackageInput,
 } from './package.types';
@@ -84,7 +82,7 @@ export class PackageResolver {
     return originOf(requireTenant(ctx.viewer), pkg.ownerTenantId);
   }
 
-  @FieldResolver(() => [PackageItem], {
+  @FieldResolver(() => [PackageItemView], {
     description:
       'The items the viewer may see, oldest first, including those whose service is deactivated; `origin` narrows them.',
   })
@@ -96,10 +94,9 @@ export class PackageResolver {
       description: "Only items of these origins (OWN: added by the viewer's tenant); null: all.",
     })
     origin?: Origin[] | null,
-  ): Promise<PackageItem[]> {
-    const scope = requireTenant(ctx.viewer);
-    const items = (await operations.visibleItems(ctx, pkg)).map(({ item }) => item);
-    return origin ? items.filter((item) => origin.includes(originOf(scope, item.addedByTenantId))) : items;
+  ): Promise<PackageItemView[]> {
+    const items = await operations.packageItemViews(ctx, await operations.visibleItems(ctx, pkg));
+    return origin ? items.filter((item) => origin.includes(item.origin)) : items;
   }
 
   @FieldResolver(() => Int, { description: 'Number of items the viewer may see (the length of `items`).' })
@@ -193,7 +190,7 @@ export class PackageResolver {
     return operations.addPackageItems(ctx, packageId, items);
   }
 
-  @Mutation(() => PackageItem, {
+  @Mutation(() => PackageItemView, {
     description:
       "Sets an item's quantity. Only ADMINs of the tenant that added the item: FORBIDDEN for other items it sees (and for STAFF), NOT_FOUND for items it cannot see. BAD_USER_INPUT on `quantity`. Moves the package's `updatedAt`, not its version.",
   })
@@ -203,7 +200,7 @@ export class PackageResolver {
     @Arg('id', () => ID, { description: 'The package item.' }) id: string,
     @Arg('quantity', () => Int, { description: 'The new quantity, 1-999.' }) quantity: number,
     @Ctx() ctx: RequestContext,
-  ): Promise<PackageItem> {
+  ): Promise<PackageItemView> {
     return operations.updatePackageItem(ctx, id, quantity);
   }
 
@@ -232,35 +229,20 @@ export class PackageResolver {
   }
 }
 
-@Resolver(() => PackageItem)
+@Resolver(() => PackageItemView)
 export class PackageItemResolver {
-  @FieldResolver(() => Service, { description: 'The service, which may since have been deactivated.' })
-  service(@Root() item: PackageItem, @Ctx() ctx: RequestContext): Service | Promise<Service> {
-    return ctx.loaders.serviceOf(item.serviceId) as Service | Promise<Service>;
-  }
-
-  @FieldResolver(() => Tenant, { description: 'The tenant that added this item to the package.' })
-  addedBy(@Root() item: PackageItem, @Ctx() ctx: RequestContext): Tenant | Promise<Tenant> {
-    return ctx.loaders.tenantOf(item.addedByTenantId) as Tenant | Promise<Tenant>;
-  }
-
-  @FieldResolver(() => OriginEnum, { description: "OWN for items the viewer's tenant added; CENTRAL or OTHER_CLINIC otherwise." })
-  origin(@Root() item: PackageItem, @Ctx() ctx: RequestContext): Origin {
-    return originOf(requireTenant(ctx.viewer), item.addedByTenantId);
-  }
-
   @FieldResolver(() => Boolean, { description: 'Whether the viewer may change the quantity or remove the item.' })
-  viewerCanEdit(@Root() item: PackageItem, @Ctx() ctx: RequestContext): boolean {
-    return canChangeItem(ctx.viewer, item);
+  viewerCanEdit(@Root() view: PackageItemView, @Ctx() ctx: RequestContext): boolean {
+    return canChangeItem(ctx.viewer, view.item);
   }
 
   @FieldResolver(() => Boolean, {
     description:
       "Whether the item counts in the viewer's totals, quotes and plans: added by the package's owner or by the viewer, and its service active.",
   })
-  async counted(@Root() item: PackageItem, @Ctx() ctx: RequestContext): Promise<boolean> {
-    const [pkg, service] = await Promise.all([ctx.loaders.package.load(item.packageId), ctx.loaders.serviceOf(item.serviceId)]);
-    return isCounted(requireTenant(ctx.viewer), pkg!, item, service!);
+  async counted(@Root() view: PackageItemView, @Ctx() ctx: RequestContext): Promise<boolean> {
+    const pkg = await ctx.loaders.package.load(view.item.packageId);
+    return isCounted(requireTenant(ctx.viewer), pkg!, view.item, view.service);
   }
 
   @FieldResolver(() => Totals, {
@@ -268,20 +250,16 @@ export class PackageItemResolver {
       "The item's own line: its unit price x quantity, tax rounded half-up to the cent; given whether the item is counted or not. The unit price is the price list's effective price on `on` (default today) when `priceListId` is given, else the base price.",
   })
   totals(
-    @Root() item: PackageItem,
+    @Root() view: PackageItemView,
     @Ctx() ctx: RequestContext,
     @Arg('priceListId', () => ID, { nullable: true, description: 'A price list the viewer sees, usable on `on` (NOT_FOUND / BAD_USER_INPUT on `priceListId`).' })
     priceListId?: string | null,
     @Arg('on', () => DateScalar, { nullable: true, description: "The price date; default today in the organization's time zone." }) on?: string | null,
   ): Totals | Promise<Totals> {
+    const { service, quantity } = view;
     // Base prices answer at once (a page holds thousands of items); a list is loaded for the whole page at once.
-    if (priceListId == null) {
-      return whenReady(ctx.loaders.serviceOf(item.serviceId), (service) => lineTotals(priceLine(service!.price, service!.taxRate, item.quantity)));
-    }
-    return (async () => {
-      const [service, prices] = await Promise.all([ctx.loaders.serviceOf(item.serviceId), loadPriceBook(ctx, priceListId, on, [item.serviceId])]);
-      return lineTotals(priceLine(prices.unitPrice(service!).amount, service!.taxRate, item.quantity));
-    })();
+    if (priceListId == null) return lineTotals(priceLine(service.price, service.taxRate, quantity));
+    return loadPriceBook(ctx, priceListId, on, [service.id]).then((prices) => lineTotals(priceLine(prices.unitPrice(service).amount, service.taxRate, quantity)));
   }
 }
 
