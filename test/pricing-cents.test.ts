@@ -1,6 +1,5 @@
 import { formatCents, taxCents, toCents } from '../src/pricing/cents';
-import { lineTotals, priceLine, priceLineExact, sumLines, sumLinesExact } from '../src/pricing/lines';
-import type { PricedLine } from '../src/pricing/pricing.types';
+import { lineTotals, lineTotalsExact, sumLines, sumLinesExact, type Line } from '../src/pricing/lines';
 
 /**
  * The package table prices every line in integer cents (src/pricing/cents.ts); decimal.js
@@ -34,7 +33,7 @@ describe('integer-cent pricing equals decimal pricing', () => {
       const rate = index % 3 === 0 ? [0, 400, 1000, 2100, 10000][pick(4)] : pick(10_000);
       const quantity = index % 5 === 0 ? 1 + pick(98_900) : 1 + pick(20);
       const [unitPrice, taxRate] = [amount(price), amount(rate)];
-      const [cents, exact] = [priceLine(unitPrice, taxRate, quantity), priceLineExact(unitPrice, taxRate, quantity)];
+      const [cents, exact] = [lineTotals(unitPrice, taxRate, quantity), lineTotalsExact(unitPrice, taxRate, quantity)];
       if (JSON.stringify(cents) !== JSON.stringify(exact)) disagreements.push({ unitPrice, taxRate, quantity, cents, exact });
       if ((price * quantity * rate) % 10_000 === 5000) halfCents += 1;
     }
@@ -45,20 +44,22 @@ describe('integer-cent pricing equals decimal pricing', () => {
 
   it('rounds half a cent of tax up, per line, and sums the rounded lines', () => {
     // 0.10 at 5%: 0.005 of tax, twice.
-    const lines = [priceLine('0.10', '5.00', 1), priceLine('0.10', '5.00', 1)];
-    expect(lines[0]).toMatchObject({ subtotal: '0.10', tax: '0.01', total: '0.11' });
-    expect(sumLines(lines)).toEqual({ subtotal: '0.20', tax: '0.02', total: '0.22' });
+    const line: Line = { unitPrice: '0.10', taxRate: '5.00', quantity: 1 };
+    expect(lineTotals('0.10', '5.00', 1)).toEqual({ subtotal: '0.10', tax: '0.01', total: '0.11' });
+    expect(sumLines([line, line])).toEqual({ subtotal: '0.20', tax: '0.02', total: '0.22' });
     // 0.10 at 4.99%: 0.00499 of tax, down.
-    expect(priceLine('0.10', '4.99', 1)).toMatchObject({ tax: '0.00', total: '0.10' });
+    expect(lineTotals('0.10', '4.99', 1)).toMatchObject({ tax: '0.00', total: '0.10' });
   });
 
   it('sums of many generated lines', () => {
     const next = random(7);
     const disagreements: unknown[] = [];
     for (let index = 0; index < 2_000; index++) {
-      const lines: PricedLine[] = Array.from({ length: 1 + Math.floor(next() * 200) }, () =>
-        priceLine(amount(Math.floor(next() * 99_999_999)), amount(Math.floor(next() * 10_000)), 1 + Math.floor(next() * 999)),
-      );
+      const lines: Line[] = Array.from({ length: 1 + Math.floor(next() * 200) }, () => ({
+        unitPrice: amount(Math.floor(next() * 99_999_999)),
+        taxRate: amount(Math.floor(next() * 10_000)),
+        quantity: 1 + Math.floor(next() * 999),
+      }));
       const [cents, exact] = [sumLines(lines), sumLinesExact(lines)];
       if (JSON.stringify(cents) !== JSON.stringify(exact)) disagreements.push({ lines, cents, exact });
     }
@@ -69,8 +70,8 @@ describe('integer-cent pricing equals decimal pricing', () => {
     const next = random(11);
     const disagreements: unknown[] = [];
     for (let index = 0; index < 5_000; index++) {
-      const line = priceLine(amount(Math.floor(next() * 99_999_999)), amount(Math.floor(next() * 10_000)), 1 + Math.floor(next() * 98_900));
-      if (JSON.stringify(lineTotals(line)) !== JSON.stringify(sumLines([line]))) disagreements.push(line);
+      const line: Line = { unitPrice: amount(Math.floor(next() * 99_999_999)), taxRate: amount(Math.floor(next() * 10_000)), quantity: 1 + Math.floor(next() * 98_900) };
+      if (JSON.stringify(lineTotals(line.unitPrice, line.taxRate, line.quantity)) !== JSON.stringify(sumLines([line]))) disagreements.push(line);
     }
     expect(disagreements).toEqual([]);
   });
@@ -82,7 +83,7 @@ describe('integer-cent pricing equals decimal pricing', () => {
       ['0.00', '21.00', 5],
       ['0.01', '0.01', 1],
     ] as const) {
-      expect(priceLine(price, rate, quantity)).toEqual(priceLineExact(price, rate, quantity));
+      expect(lineTotals(price, rate, quantity)).toEqual(lineTotalsExact(price, rate, quantity));
     }
     // A product of cents and rate past 2^53 is computed with BigInt.
     expect(taxCents(9_899_999_901_099, 10_000)).toBe(9_899_999_901_099);
@@ -110,6 +111,9 @@ describe('integer-cent pricing equals decimal pricing', () => {
     expect(formatCents(5)).toBe('0.05');
     expect(formatCents(123456)).toBe('1234.56');
     // Amounts with more places are still priced exactly.
-    expect(priceLine('10.005', '21.00', 3)).toEqual(priceLineExact('10.005', '21.00', 3));
+    expect(lineTotals('10.005', '21.00', 3)).toEqual(lineTotalsExact('10.005', '21.00', 3));
+    const subCent: Line = { unitPrice: '10.005', taxRate: '21.00', quantity: 3 };
+    // Each line's amounts are rounded before they are summed: 30.015 -> 30.02, twice.
+    expect(sumLines([subCent, subCent])).toEqual({ subtotal: '60.04', tax: '12.60', total: '72.64' });
   });
 });

@@ -1,5 +1,5 @@
 import { BadUserInputError } from '../src/errors';
-import { priceLine, sumLines } from '../src/pricing/lines';
+import { lineTotals, sumLines } from '../src/pricing/lines';
 import { priceBudget, type BudgetInputLine, type BudgetItem } from '../src/pricing/budget';
 import { formatBigCents } from '../src/pricing/cents';
 import { archOf, isFdiTooth, quadrantOf, validateTeeth } from '../src/pricing/odontogram';
@@ -19,73 +19,59 @@ function badInput(run: () => unknown): BadUserInputError {
 
 // Every expected amount below is computed by hand.
 
-describe('priceLine', () => {
+describe('lineTotals', () => {
   it('rounds a half cent up: 0.05 at 10% is 0.005 of tax -> 0.01', () => {
-    expect(priceLine('0.05', '10.00', 1)).toEqual({
-      quantity: 1,
-      unitPrice: '0.05',
-      taxRate: '10.00',
-      subtotal: '0.05',
-      tax: '0.01',
-      total: '0.06',
-    });
+    expect(lineTotals('0.05', '10.00', 1)).toEqual({ subtotal: '0.05', tax: '0.01', total: '0.06' });
   });
 
   it('rounds half-up, not half-even: 0.25 at 10% is 0.025 -> 0.03', () => {
-    expect(priceLine('0.25', '10.00', 1).tax).toBe('0.03');
+    expect(lineTotals('0.25', '10.00', 1).tax).toBe('0.03');
   });
 
   it('rounds below the half cent down: 0.14 at 10% is 0.014 -> 0.01', () => {
-    expect(priceLine('0.14', '10.00', 1).tax).toBe('0.01');
+    expect(lineTotals('0.14', '10.00', 1).tax).toBe('0.01');
   });
 
   it('prices aesthetic treatments at 21% VAT', () => {
     // 45.50 x 2 = 91.00; 91.00 x 21% = 19.11
-    expect(priceLine('45.50', '21.00', 2)).toMatchObject({ subtotal: '91.00', tax: '19.11', total: '110.11' });
+    expect(lineTotals('45.50', '21.00', 2)).toMatchObject({ subtotal: '91.00', tax: '19.11', total: '110.11' });
     // 19.99 x 21% = 4.1979 -> 4.20
-    expect(priceLine('19.99', '21.00', 1)).toMatchObject({ subtotal: '19.99', tax: '4.20', total: '24.19' });
+    expect(lineTotals('19.99', '21.00', 1)).toMatchObject({ subtotal: '19.99', tax: '4.20', total: '24.19' });
   });
 
   it('prices exempt health care at 0% VAT', () => {
-    expect(priceLine('60.00', '0.00', 3)).toMatchObject({ subtotal: '180.00', tax: '0.00', total: '180.00' });
+    expect(lineTotals('60.00', '0.00', 3)).toMatchObject({ subtotal: '180.00', tax: '0.00', total: '180.00' });
   });
 
   it('takes rates with decimals: 33.33 at 4.75% is 1.583175 -> 1.58', () => {
-    expect(priceLine('33.33', '4.75', 1)).toMatchObject({ subtotal: '33.33', tax: '1.58', total: '34.91' });
+    expect(lineTotals('33.33', '4.75', 1)).toMatchObject({ subtotal: '33.33', tax: '1.58', total: '34.91' });
   });
 
   it('keeps large amounts exact: 999999.99 x 999', () => {
     // 999999.99 x 999 = 998999990.01; x 21% = 209789997.9021 -> 209789997.90
-    expect(priceLine('999999.99', '21.00', 999)).toMatchObject({
+    expect(lineTotals('999999.99', '21.00', 999)).toMatchObject({
       subtotal: '998999990.01',
       tax: '209789997.90',
       total: '1208789987.91',
     });
   });
 
-  it('writes the unit price and rate with two decimals', () => {
-    expect(priceLine('7', '21', 1)).toEqual({
-      quantity: 1,
-      unitPrice: '7.00',
-      taxRate: '21.00',
-      subtotal: '7.00',
-      tax: '1.47',
-      total: '8.47',
-    });
+  it('reads amounts without their decimals', () => {
+    expect(lineTotals('7', '21', 1)).toEqual({ subtotal: '7.00', tax: '1.47', total: '8.47' });
   });
 });
 
 describe('sumLines', () => {
   it('sums the rounded lines instead of rounding the total', () => {
-    const line = priceLine('0.15', '10.00', 1); // tax 0.015 -> 0.02
-    expect(line.tax).toBe('0.02');
+    const line = { unitPrice: '0.15', taxRate: '10.00', quantity: 1 }; // tax 0.015 -> 0.02
+    expect(lineTotals('0.15', '10.00', 1).tax).toBe('0.02');
     expect(sumLines([line, line, line])).toEqual({ subtotal: '0.45', tax: '0.06', total: '0.51' });
     // Priced as one line of three, the tax is 0.045 -> 0.05: a different amount.
-    expect(priceLine('0.15', '10.00', 3)).toMatchObject({ subtotal: '0.45', tax: '0.05', total: '0.50' });
+    expect(lineTotals('0.15', '10.00', 3)).toMatchObject({ subtotal: '0.45', tax: '0.05', total: '0.50' });
   });
 
   it('sums lines of different rates', () => {
-    expect(sumLines([priceLine('45.50', '21.00', 2), priceLine('60.00', '0.00', 3)])).toEqual({
+    expect(sumLines([{ unitPrice: '45.50', taxRate: '21.00', quantity: 2 }, { unitPrice: '60.00', taxRate: '0.00', quantity: 3 }])).toEqual({
       subtotal: '271.00',
       tax: '19.11',
       total: '290.11',

@@ -34,16 +34,6 @@ export class Totals {
   total: string;
 }
 
-/** One priced line: unit price x quantity, tax rounded half-up to the cent, total. */
-export interface PricedLine {
-  quantity: number;
-  unitPrice: string;
-  taxRate: string;
-  subtotal: string;
-  tax: string;
-  total: string;
-}
-
 /** Fields every priced line shows, in a quote or a plan (a base class: not a type of the schema by itself). */
 @ObjectType({ simpleResolvers: true })
 abstract class ChartedLine {

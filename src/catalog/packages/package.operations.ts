@@ -1,7 +1,7 @@
 import { conflictWhenTaken } from '../../db/errors';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../errors';
 import type { RequestContext } from '../../request/context';
-import { priceLine, sumLines } from '../../pricing/lines';
+import { sumLines } from '../../pricing/lines';
 import { countedItems } from '../../pricing/counted-items';
 import type { PriceBook } from '../../pricing/price-source';
 import type { Totals } from '../../pricing/pricing.types';
@@ -52,7 +52,7 @@ export async function findVisibleItem(ctx: RequestContext, id: string): Promise<
 /** A package's totals for the viewer: its counted items at the book's unit prices, priced line by line, then summed. */
 export function packageTotals(scope: TenantScope, pkg: Package, items: ItemWithService[], prices: PriceBook): Totals {
   return sumLines(
-    countedItems(scope, pkg, items).map(({ item, service }) => priceLine(prices.unitPrice(service).amount, service.taxRate, item.quantity)),
+    countedItems(scope, pkg, items).map(({ item, service }) => ({ unitPrice: prices.unitPrice(service).amount, taxRate: service.taxRate, quantity: item.quantity })),
   );
 }
 

@@ -4,7 +4,7 @@ import { Atomic } from '../../graphql/atomic';
 import { selects } from '../../graphql/selection';
 import type { Gate } from '../../graphql/auth-checker';
 import type { RequestContext } from '../../request/context';
-import { lineTotals, priceLine } from '../../pricing/lines';
+import { lineTotals } from '../../pricing/lines';
 import { isCounted } from '../../pricing/counted-items';
 import { loadPriceBook } from '../../pricing/price-book';
 import { Totals } from '../../pricing/pricing.types';
@@ -258,8 +258,8 @@ export class PackageItemResolver {
   ): Totals | Promise<Totals> {
     const { service, quantity } = view;
     // Base prices answer at once (a page holds thousands of items); a list is loaded for the whole page at once.
-    if (priceListId == null) return lineTotals(priceLine(service.price, service.taxRate, quantity));
-    return loadPriceBook(ctx, priceListId, on, [service.id]).then((prices) => lineTotals(priceLine(prices.unitPrice(service).amount, service.taxRate, quantity)));
+    if (priceListId == null) return lineTotals(service.price, service.taxRate, quantity);
+    return loadPriceBook(ctx, priceListId, on, [service.id]).then((prices) => lineTotals(prices.unitPrice(service).amount, service.taxRate, quantity));
   }
 }
 
