@@ -1,4 +1,4 @@
-import { formatCents, taxCents, toCents } from '../src/pricing/cents';
+import { formatCents, isWrittenAmount, taxCents, toCents } from '../src/pricing/cents';
 import { lineTotals, lineTotalsExact, sumLines, sumLinesExact, type Line } from '../src/pricing/lines';
 
 /**
@@ -107,6 +107,11 @@ describe('integer-cent pricing equals decimal pricing', () => {
     const amounts = ['', '.', '.5', '1.', '1.2', '1.23', '1.234', '01.50', '0', '00', ' 1', '1 ', '1,50', '+1', '1..2', '1.2.3', 'a', '12a', '١٢', '１２'];
     amounts.push('9'.repeat(13), '9'.repeat(14), `${'9'.repeat(13)}.99`, `${'9'.repeat(14)}.99`, '999999.99', '0.00', '0.1');
     for (const amount of amounts) expect([amount, toCents(amount)]).toEqual([amount, byExpression(amount)]);
+    // Amounts written as the API writes them pass the Decimal scalar unchanged; the same test as its regular expression.
+    const written = /^-?\d+\.\d\d$/;
+    for (const amount of [...amounts, '-', '-.50', '-1.50', '-0.05', '1.50', '1.5', '1.500', '.50', '1a.50', '1.5a', '--1.50', '+1.50', '1 .50', '-1', '٣.٥٠', `${'9'.repeat(20)}.00`]) {
+      expect([amount, isWrittenAmount(amount)]).toEqual([amount, written.test(amount)]);
+    }
     expect(formatCents(0)).toBe('0.00');
     expect(formatCents(5)).toBe('0.05');
     expect(formatCents(123456)).toBe('1234.56');

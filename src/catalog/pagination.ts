@@ -167,23 +167,40 @@ export function pageSql(page: PageRequest, key: SortKey, alias: string, params: 
   };
 }
 
-/** Turns the fetched rows (one more than the page) into edges and page info. */
+/** An edge of a page; its cursor is written when a query reads it (the package table reads `nodes` only). */
+class Edge<T extends { id: string }> {
+  constructor(
+    private readonly ordering: string,
+    private readonly sortValue: string,
+    readonly node: T,
+  ) {}
+
+  get cursor(): string {
+    return encodeCursor(this.ordering, this.sortValue, this.node.id);
+  }
+}
+
+/** Turns the fetched rows (one more than the page) into edges and page info; cursors are written when read. */
 export function toPage<T extends { id: string }>(
   rows: { node: T; sortValue: string }[],
   page: PageRequest,
   key: SortKey,
-): { edges: { cursor: string; node: T }[]; nodes: T[]; pageInfo: PageInfo } {
+): { edges: { readonly cursor: string; node: T }[]; nodes: T[]; pageInfo: PageInfo } {
   const ordering = orderingOf(key, page.direction);
-  const visible = rows.slice(0, page.first);
-  const edges = visible.map((row) => ({ cursor: encodeCursor(ordering, row.sortValue, row.node.id), node: row.node }));
+  const edges = rows.slice(0, page.first).map((row) => new Edge(ordering, row.sortValue, row.node));
+  const [first, last] = [edges[0], edges[edges.length - 1]];
   return {
     edges,
     nodes: edges.map((edge) => edge.node),
     pageInfo: {
       hasNextPage: rows.length > page.first,
       hasPreviousPage: page.after !== null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
+      get startCursor() {
+        return first?.cursor ?? null;
+      },
+      get endCursor() {
+        return last?.cursor ?? null;
+      },
     },
   };
 }

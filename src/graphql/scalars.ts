@@ -1,4 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { isWrittenAmount } from '../pricing/cents';
 import { Money } from '../pricing/money';
 
 /**
@@ -16,7 +17,7 @@ export const DecimalScalar = new GraphQLScalarType({
   name: 'Decimal',
   description: 'Exact decimal amount serialized as a string with two decimals, e.g. "1234.50".',
   // Amounts computed or read from numeric columns already have two places: written as they are.
-  serialize: (value) => (typeof value === 'string' && /^-?\d+\.\d\d$/.test(value) ? value : Money.of(value as string).toFixed2()),
+  serialize: (value) => (typeof value === 'string' && isWrittenAmount(value) ? value : Money.of(value as string).toFixed2()),
   parseValue: parseDecimal,
   parseLiteral: (ast) => {
     if (ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT) return parseDecimal(ast.value);

@@ -39,6 +39,22 @@ export function toCents(amount: string): number | null {
   return units * 100 + (decimals === 1 ? fraction * 10 : fraction);
 }
 
+/**
+ * Whether an amount is already written as the API writes amounts, `/^-?\d+\.\d\d$/` ("12.50",
+ * "-0.05"), read character by character (a page writes a few hundred amounts).
+ */
+export function isWrittenAmount(amount: string): boolean {
+  const length = amount.length;
+  const start = amount.charCodeAt(0) === 45 ? 1 : 0;
+  if (length - start < 4 || amount.charCodeAt(length - 3) !== DOT) return false;
+  for (let at = start; at < length; at++) {
+    if (at === length - 3) continue;
+    const code = amount.charCodeAt(at);
+    if (code < DIGIT_0 || code > DIGIT_9) return false;
+  }
+  return true;
+}
+
 /** 1250 -> "12.50". */
 export function formatCents(cents: number): string {
   const sign = cents < 0 ? '-' : '';
