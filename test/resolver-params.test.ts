@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { argumentsWithoutPromises, sortResolverParamsOnce } from '../src/graphql/resolver-params';
+import type { GraphQLObjectType } from 'graphql';
+import { argumentsWithoutPromises, CALLS_DIRECTLY, callFieldResolversDirectly, sortResolverParamsOnce } from '../src/graphql/resolver-params';
+import { createSchema } from '../src/graphql/schema';
 
 /**
  * type-graphql re-sorted each resolver's parameter metadata on every call; the schema build
@@ -66,5 +68,64 @@ describe("type-graphql's arguments, without a promise when nothing validates the
     expect(checked).toEqual([value]);
     expect(validateArg()('a scalar', String, {}, true, undefined, undefined, undefined)).toBeInstanceOf(Promise);
     expect(argumentsWithoutPromises()).toBe(true);
+  });
+});
+
+/**
+ * type-graphql called every field resolver through a wrapper (resolver data, a container lookup, an
+ * empty middleware chain, a parameter array); the schema build replaces its field-resolver factory
+ * so that a plain one calls its method directly, and any with middleware, roles or validation keeps
+ * type-graphql's wrapper.
+ */
+describe("type-graphql's field resolvers, called directly when nothing wraps them", () => {
+  const dir = path.dirname(require.resolve('type-graphql'));
+
+  it('type-graphql still creates field resolvers through the exports of resolvers/create.js', () => {
+    const generator = fs.readFileSync(path.join(dir, 'schema', 'schema-generator.js'), 'utf8');
+    expect(generator).toContain('(0, create_1.createAdvancedFieldResolver)(');
+    const created = fs.readFileSync(path.join(dir, 'resolvers', 'create.js'), 'utf8');
+    expect(created).toMatch(/function createAdvancedFieldResolver\(fieldResolverMetadata\) \{\s*if \(fieldResolverMetadata\.kind === "external"\)/);
+    expect(fs.readFileSync(path.join(dir, 'schema', 'build-context.js'), 'utf8')).toContain('this.container = new container_1.IOCContainer(');
+  });
+
+  it("calls the package table's field resolvers directly", async () => {
+    const schema = await createSchema();
+    const resolverOf = (type: string, field: string) => (schema.getType(type) as GraphQLObjectType).getFields()[field].resolve as unknown as Record<symbol, unknown>;
+    for (const [type, field] of [
+      ['Service', 'owner'],
+      ['PackageItem', 'totals'],
+      ['Package', 'owner'],
+      ['Package', 'items'],
+      ['Package', 'totals'],
+    ]) {
+      expect([type, field, resolverOf(type, field)[CALLS_DIRECTLY]]).toEqual([type, field, true]);
+    }
+    expect(callFieldResolversDirectly()).toBe(true);
+  });
+
+  it('passes root, context and arguments in order; a middleware keeps the wrapper, which runs it', async () => {
+    await createSchema(); // the build settings a field resolver is created under
+    const { createAdvancedFieldResolver } = require(path.join(dir, 'resolvers', 'create.js')) as {
+      createAdvancedFieldResolver(metadata: unknown): ((root: unknown, args: unknown, context: unknown, info: unknown) => unknown) & Record<symbol, unknown>;
+    };
+    class Totals {
+      line(root: unknown, context: unknown, on: unknown) {
+        return { root, context, on };
+      }
+    }
+    const params = [
+      { kind: 'arg', index: 2, name: 'on', getType: () => String },
+      { kind: 'root', index: 0 },
+      { kind: 'context', index: 1 },
+    ];
+    const metadata = (middlewares: unknown[]) => ({ kind: 'external', target: Totals, methodName: 'line', params, middlewares, roles: undefined });
+    const direct = createAdvancedFieldResolver(metadata([]));
+    expect(direct[CALLS_DIRECTLY]).toBe(true);
+    expect(direct('the item', { on: '2026-12-01' }, 'the context', {})).toEqual({ root: 'the item', context: 'the context', on: '2026-12-01' });
+    const ran: string[] = [];
+    const wrapped = createAdvancedFieldResolver(metadata([async (_data: unknown, next: () => Promise<unknown>) => (ran.push('middleware'), next())]));
+    expect(wrapped[CALLS_DIRECTLY]).toBeUndefined();
+    await expect(wrapped('the item', { on: '2026-12-01' }, 'the context', {})).resolves.toEqual({ root: 'the item', context: 'the context', on: '2026-12-01' });
+    expect(ran).toEqual(['middleware']);
   });
 });

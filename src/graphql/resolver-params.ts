@@ -68,3 +68,100 @@ export function argumentsWithoutPromises(): boolean {
   module.validateArg = validateArg;
   return true;
 }
+
+/** What type-graphql keeps of a resolver's parameter (the parts read here). */
+interface ParamMetadata {
+  kind: string;
+  index: number;
+  propertyName?: string;
+  getType?: () => unknown;
+  validateSettings?: unknown;
+  validateFn?: unknown;
+}
+
+/** What type-graphql keeps of a field resolver (the parts read here). */
+interface FieldResolverMetadata {
+  kind: string;
+  target: new () => unknown;
+  methodName: string;
+  params: ParamMetadata[];
+  middlewares: unknown[];
+  roles?: unknown[];
+}
+
+type FieldResolve = (root: unknown, args: Record<string, unknown>, context: unknown, info: unknown) => unknown;
+type CreateFieldResolver = ((metadata: FieldResolverMetadata) => FieldResolve) & { callsDirectly?: true };
+
+/** type-graphql's build settings, as `buildSchema` leaves them while it creates the resolvers. */
+interface BuildSettings {
+  validate: unknown;
+  validateFn?: unknown;
+  authChecker?: unknown;
+  globalMiddlewares: unknown[];
+  container: { container?: unknown; containerGetter?: unknown; getInstance(target: unknown, data: unknown): unknown };
+}
+
+/** Marks the field resolvers `callFieldResolversDirectly` made, for the test that checks which are. */
+export const CALLS_DIRECTLY = Symbol('calls the resolver method directly');
+
+/**
+ * type-graphql calls a `@FieldResolver` method of a `@Resolver` class through a wrapper that, on
+ * every call, builds a resolver-data object, asks its container for the class's instance (a linear
+ * search of the instances it keeps), runs the middleware chain through a closure even when there is
+ * none, and maps the parameter metadata into a new array. A package page calls such resolvers
+ * about 400 times (each service's owner, each item's totals). For a field resolver with no
+ * middleware and no role, whose parameters are only `@Root`, `@Ctx`, `@Info` and `@Arg`s nothing
+ * validates, with type-graphql's own container (one instance per class), this calls the method
+ * with the same parameters, read directly; any other keeps type-graphql's wrapper. The schema
+ * generator creates field resolvers through the `resolvers/create.js` exports, so replacing that
+ * export reaches all of them; `test/resolver-params.test.ts` checks that it still does.
+ */
+export function callFieldResolversDirectly(): boolean {
+  const create = resolversModule<{ createAdvancedFieldResolver: CreateFieldResolver }>('create.js');
+  const original = create.createAdvancedFieldResolver;
+  if (typeof original !== 'function') return false;
+  if (original.callsDirectly) return true;
+  const root = path.dirname(require.resolve('type-graphql'));
+  const { BuildContext } = require(path.join(root, 'schema', 'build-context.js')) as { BuildContext: BuildSettings };
+  const { convertToType } = require(path.join(root, 'helpers', 'types.js')) as { convertToType(type: unknown, value: unknown): unknown };
+  const { convertArgToInstance } = require(path.join(root, 'resolvers', 'convert-args.js')) as {
+    convertArgToInstance(param: ParamMetadata, args: Record<string, unknown>): unknown;
+  };
+  const createFieldResolver: CreateFieldResolver = (metadata) => {
+    const { validate, validateFn, authChecker, globalMiddlewares, container } = BuildContext;
+    const plain =
+      metadata.kind === 'external' &&
+      globalMiddlewares.length === 0 &&
+      metadata.middlewares.length === 0 &&
+      !(authChecker && metadata.roles) &&
+      validate === false &&
+      typeof validateFn !== 'function' &&
+      container.container === undefined &&
+      container.containerGetter === undefined &&
+      metadata.params.every(
+        (param) =>
+          ((param.kind === 'root' || param.kind === 'context') && !param.propertyName) ||
+          param.kind === 'info' ||
+          (param.kind === 'arg' && param.validateSettings === undefined && param.validateFn === undefined),
+      );
+    if (!plain) return original(metadata);
+    const params = [...metadata.params].sort((a, b) => a.index - b.index);
+    let instance: Record<string, (...values: unknown[]) => unknown> | undefined;
+    const resolve: FieldResolve = (rootValue, args, context, info) => {
+      instance ??= container.getInstance(metadata.target, { root: rootValue, args, context, info }) as typeof instance;
+      const values: unknown[] = new Array(params.length);
+      for (let at = 0; at < params.length; at++) {
+        const param = params[at];
+        if (param.kind === 'root') values[at] = param.getType ? convertToType(param.getType(), rootValue) : rootValue;
+        else if (param.kind === 'context') values[at] = context;
+        else if (param.kind === 'info') values[at] = info;
+        else values[at] = convertArgToInstance(param, args);
+      }
+      return instance![metadata.methodName](...values);
+    };
+    return Object.assign(resolve, { [CALLS_DIRECTLY]: true });
+  };
+  createFieldResolver.callsDirectly = true;
+  create.createAdvancedFieldResolver = createFieldResolver;
+  return true;
+}

@@ -19,7 +19,7 @@ import {
 } from '../pricing/price-list.resolver';
 import { OrganizationResolver, TenantResolver, ViewerResolver } from '../tenancy/tenancy.resolver';
 import { authChecker } from './auth-checker';
-import { argumentsWithoutPromises, sortResolverParamsOnce } from './resolver-params';
+import { argumentsWithoutPromises, callFieldResolversDirectly, sortResolverParamsOnce } from './resolver-params';
 import { DateTimeScalar } from './scalars';
 
 export const RESOLVERS = [
@@ -49,6 +49,7 @@ export const RESOLVERS = [
 export async function createSchema(): Promise<GraphQLSchema> {
   sortResolverParamsOnce();
   argumentsWithoutPromises();
+  callFieldResolversDirectly();
   const schema = await buildSchema({
     resolvers: RESOLVERS,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
