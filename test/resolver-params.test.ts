@@ -4,6 +4,8 @@ import type { GraphQLObjectType } from 'graphql';
 import { argumentsWithoutPromises, CALLS_DIRECTLY, callFieldResolversDirectly, sortResolverParamsOnce } from '../src/graphql/resolver-params';
 import { createSchema } from '../src/graphql/schema';
 
+const dir = path.dirname(require.resolve('type-graphql'));
+
 /**
  * type-graphql re-sorted each resolver's parameter metadata on every call; the schema build
  * replaces its `getParams` so that each array is sorted once (src/graphql/resolver-params.ts).
@@ -12,8 +14,6 @@ import { createSchema } from '../src/graphql/schema';
  * doing nothing. (Every resolver test runs through the patched function.)
  */
 describe("type-graphql's resolver parameters, sorted once", () => {
-  const dir = path.dirname(require.resolve('type-graphql'));
-
   it('type-graphql still calls getParams through the helpers module', () => {
     const created = fs.readFileSync(path.join(dir, 'resolvers', 'create.js'), 'utf8');
     expect(created).toContain('(0, helpers_1.getParams)(');
@@ -44,7 +44,6 @@ describe("type-graphql's resolver parameters, sorted once", () => {
  * replaces its `validateArg` so that an argument nothing validates is answered at once.
  */
 describe("type-graphql's arguments, without a promise when nothing validates them", () => {
-  const dir = path.dirname(require.resolve('type-graphql'));
   const validateArg = () =>
     (require(path.join(dir, 'resolvers', 'validate-arg.js')) as { validateArg(...args: unknown[]): unknown }).validateArg;
 
@@ -78,8 +77,6 @@ describe("type-graphql's arguments, without a promise when nothing validates the
  * type-graphql's wrapper.
  */
 describe("type-graphql's field resolvers, called directly when nothing wraps them", () => {
-  const dir = path.dirname(require.resolve('type-graphql'));
-
   it('type-graphql still creates field resolvers through the exports of resolvers/create.js', () => {
     const generator = fs.readFileSync(path.join(dir, 'schema', 'schema-generator.js'), 'utf8');
     expect(generator).toContain('(0, create_1.createAdvancedFieldResolver)(');

@@ -1,11 +1,11 @@
 import path from 'node:path';
 
 /**
- * One of type-graphql's internal `resolvers/` modules: the package's `exports` hide them from bare
- * specifiers, but its files are still there, and its resolvers call them through their exports.
+ * One of type-graphql's internal modules (`resolvers/create.js`): the package's `exports` hide them
+ * from bare specifiers, but its files are still there, and its code calls them through their exports.
  */
-function resolversModule<T>(file: string): Partial<T> {
-  return require(path.join(path.dirname(require.resolve('type-graphql')), 'resolvers', file)) as Partial<T>;
+function typeGraphqlModule<T>(file: string): Partial<T> {
+  return require(path.join(path.dirname(require.resolve('type-graphql')), file)) as Partial<T>;
 }
 
 type Param = { index: number };
@@ -22,7 +22,7 @@ type GetParams = ((params: Param[], ...rest: unknown[]) => unknown) & { sortsOnc
  * `test/resolver-params.test.ts` checks that the module still has that shape.
  */
 export function sortResolverParamsOnce(): boolean {
-  const helpers = resolversModule<{ getParams: GetParams }>('helpers.js');
+  const helpers = typeGraphqlModule<{ getParams: GetParams }>('resolvers/helpers.js');
   const original = helpers.getParams;
   if (typeof original !== 'function') return false;
   if (original.sortsOnce) return true;
@@ -56,7 +56,7 @@ type ValidateArg = ((argValue: unknown, argType: unknown, resolverData: unknown,
  * own otherwise. `getParams` reads `validateArg` through the module's exports.
  */
 export function argumentsWithoutPromises(): boolean {
-  const module = resolversModule<{ validateArg: ValidateArg }>('validate-arg.js');
+  const module = typeGraphqlModule<{ validateArg: ValidateArg }>('resolvers/validate-arg.js');
   const original = module.validateArg;
   if (typeof original !== 'function') return false;
   if (original.syncWhenOff) return true;
@@ -117,16 +117,13 @@ export const CALLS_DIRECTLY = Symbol('calls the resolver method directly');
  * export reaches all of them; `test/resolver-params.test.ts` checks that it still does.
  */
 export function callFieldResolversDirectly(): boolean {
-  const create = resolversModule<{ createAdvancedFieldResolver: CreateFieldResolver }>('create.js');
+  const create = typeGraphqlModule<{ createAdvancedFieldResolver: CreateFieldResolver }>('resolvers/create.js');
   const original = create.createAdvancedFieldResolver;
-  if (typeof original !== 'function') return false;
+  const { BuildContext } = typeGraphqlModule<{ BuildContext: BuildSettings }>('schema/build-context.js');
+  const { convertToType } = typeGraphqlModule<{ convertToType(type: unknown, value: unknown): unknown }>('helpers/types.js');
+  const { convertArgToInstance } = typeGraphqlModule<{ convertArgToInstance(param: ParamMetadata, args: Record<string, unknown>): unknown }>('resolvers/convert-args.js');
+  if (typeof original !== 'function' || !BuildContext || !convertToType || !convertArgToInstance) return false;
   if (original.callsDirectly) return true;
-  const root = path.dirname(require.resolve('type-graphql'));
-  const { BuildContext } = require(path.join(root, 'schema', 'build-context.js')) as { BuildContext: BuildSettings };
-  const { convertToType } = require(path.join(root, 'helpers', 'types.js')) as { convertToType(type: unknown, value: unknown): unknown };
-  const { convertArgToInstance } = require(path.join(root, 'resolvers', 'convert-args.js')) as {
-    convertArgToInstance(param: ParamMetadata, args: Record<string, unknown>): unknown;
-  };
   const createFieldResolver: CreateFieldResolver = (metadata) => {
     const { validate, validateFn, authChecker, globalMiddlewares, container } = BuildContext;
     const plain =

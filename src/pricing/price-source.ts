@@ -40,36 +40,28 @@ export function basePrices(on: string): PriceBook {
 /** Default zone of an organization ("today" for price lists and quotes) until it sets one. */
 export const DEFAULT_TIME_ZONE = 'Europe/Madrid';
 
-/**
- * One formatter per time zone: building an `Intl.DateTimeFormat` costs far more than formatting
- * with one (it was 12 % of the CPU of a package page, which prices every package and item).
- * Bounded by the IANA zones an organization can set.
- */
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-
 /** Fifteen minutes: every zone's UTC offset is a multiple of it, and changes only on one. */
 const QUARTER_HOUR_MS = 15 * 60 * 1000;
 
 /**
- * Each zone's date for the UTC quarter hour it was read in. A zone's local midnight and its offset
- * changes all fall on UTC quarter hours, so its date is the same throughout one; formatting a date
- * with ICU, about 1 µs when its data is in the CPU's caches, took 20-50 µs once per request in the
- * server, where a request's other work evicts them.
+ * Per time zone, its formatter and its date for the UTC quarter hour it was last read in. Building
+ * an `Intl.DateTimeFormat` costs far more than formatting with one (it was 12 % of the CPU of a
+ * package page, which prices every package and item). A zone's local midnight and its offset changes
+ * all fall on UTC quarter hours, so its date is the same throughout one; formatting a date with ICU,
+ * about 1 µs when its data is in the CPU's caches, took 20-50 µs once per request in the server,
+ * where a request's other work evicts them. Bounded by the IANA zones an organization can set.
  */
-const todays = new Map<string, { quarter: number; day: string }>();
+const zones = new Map<string, { format: Intl.DateTimeFormat; quarter: number; day: string }>();
 
 /** Today's calendar date ("YYYY-MM-DD") in an IANA time zone. */
 export function todayIn(timeZone: string, now: Date = new Date()): string {
   const quarter = Math.floor(now.getTime() / QUARTER_HOUR_MS);
-  const kept = todays.get(timeZone);
-  if (kept?.quarter === quarter) return kept.day;
-  let format = dayFormats.get(timeZone);
-  if (!format) {
-    // en-CA writes dates as YYYY-MM-DD. An unknown zone throws here and is not kept.
-    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    dayFormats.set(timeZone, format);
-  }
-  const day = format.format(now);
-  todays.set(timeZone, { quarter, day });
-  return day;
+  let zone = zones.get(timeZone);
+  if (zone?.quarter === quarter) return zone.day;
+  // en-CA writes dates as YYYY-MM-DD. An unknown zone throws here and is not kept.
+  zone ??= { format: new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }), quarter, day: '' };
+  zone.quarter = quarter;
+  zone.day = zone.format.format(now);
+  zones.set(timeZone, zone);
+  return zone.day;
 }

@@ -91,10 +91,10 @@ export function createLoaders(repositories: Repositories, viewer: Viewer) {
       scope,
       async (_scope, ids) => {
         const byId = new Map<string, ItemWithService>();
-        for (const { item, service } of await repositories.packages.visibleItemsById(ids)) {
-          byId.set(item.id, { item, service });
-          known.services.set(service.id, service);
-          loaders.service.prime(service.id, service);
+        for (const entry of await repositories.packages.visibleItemsById(ids)) {
+          byId.set(entry.item.id, entry);
+          known.services.set(entry.service.id, entry.service);
+          loaders.service.prime(entry.service.id, entry.service);
         }
         return ids.map((id) => byId.get(id) ?? null);
       },
@@ -144,8 +144,3 @@ export function createLoaders(repositories: Repositories, viewer: Viewer) {
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
-
-/** `use(value)` at once for a value, after it resolves for a promise: resolvers that stay synchronous when they can. */
-export function whenReady<T, R>(value: T | Promise<T>, use: (value: T) => R): R | Promise<R> {
-  return value instanceof Promise ? value.then(use) : use(value);
-}
