@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { SpanKind } from '@opentelemetry/api';
-import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { startTracing, tracingEnabled, type Tracing } from '../src/observability/tracing';
 import { createService, uniqueName } from './support/catalog';
 import { TestServer, type Chain } from './support/harness';
+import { hex, post as postGraphql, spansOf as spansFrom } from './support/traces';
 
 /**
  * Traces with an in-memory exporter: the request's server span continues the caller's
@@ -26,27 +26,8 @@ afterAll(async () => {
   await tracing.stop();
 });
 
-/** The spans of one trace, once its server span has ended (it ends when the response is closed). */
-async function spansOf(traceId: string): Promise<ReadableSpan[]> {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    const spans = exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === traceId);
-    if (spans.some((span) => span.kind === SpanKind.SERVER)) return spans;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`no server span for trace ${traceId}`);
-}
-
-async function post(body: unknown, token: string, traceparent?: string): Promise<Response> {
-  const response = await fetch(`${server.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...(traceparent ? { traceparent } : {}) },
-    body: JSON.stringify(body),
-  });
-  await response.text();
-  return response;
-}
-
-const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+const spansOf = (traceId: string) => spansFrom(exporter, traceId);
+const post = (body: unknown, token: string, traceparent?: string) => postGraphql(server, body, token, traceparent);
 
 it('is on once started', () => {
   expect(tracingEnabled()).toBe(true);

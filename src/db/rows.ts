@@ -10,12 +10,34 @@ export class EntityRows<T> {
   private readonly target: new () => T;
   private readonly columns: { column: string; property: string }[];
   private readonly keysByPrefix = new Map<string, { key: string; property: string }[]>();
+  private readonly narrowings = new Map<string, EntityRows<T>>();
 
-  constructor(entity: EntitySchema<T>) {
+  /** `only`: the properties to read, of those the entity selects by default (all of them when not given). */
+  constructor(
+    private readonly entity: EntitySchema<T>,
+    only?: (property: string) => boolean,
+  ) {
     this.target = entity.options.target as new () => T;
     this.columns = (Object.entries(entity.options.columns) as [string, EntitySchemaColumnOptions][])
-      .filter(([, options]) => options?.select !== false)
+      .filter(([property, options]) => options?.select !== false && (!only || only(property)))
       .map(([property, options]) => ({ property, column: options?.name ?? property }));
+  }
+
+  /**
+   * The mapper for a read that needs only the properties in `always` and those named in `asked`
+   * (the GraphQL fields a query selects, see `fieldNamesIn`): the other columns are neither selected
+   * nor set. Null `asked` (not known, or a mutation's read): this mapper, every column.
+   */
+  narrowed(always: readonly (keyof T & string)[], asked: ReadonlySet<string> | null): EntityRows<T> {
+    if (!asked) return this;
+    const wanted = (property: string) => (always as readonly string[]).includes(property) || asked.has(property);
+    const key = this.columns.map(({ property }) => (wanted(property) ? property : '')).join();
+    let narrowed = this.narrowings.get(key);
+    if (!narrowed) {
+      narrowed = new EntityRows(this.entity, wanted);
+      this.narrowings.set(key, narrowed);
+    }
+    return narrowed;
   }
 
   /** `alias.column AS <prefix>column, …`: what `read` reads with the same prefix. */

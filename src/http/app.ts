@@ -18,6 +18,7 @@ import { CompiledExecutor } from '../graphql/compiled-executor';
 import { nameVariableInputs } from '../graphql/variable-errors';
 import { errorFormatter, isMasked } from '../graphql/format-error';
 import { assertWithinLimits } from '../graphql/limits';
+import { fieldNamesIn } from '../graphql/selection';
 import type { Logger } from '../logger';
 import { countOperation, observeRequest, registry } from '../observability/metrics';
 import { operationObserver } from '../observability/operation-plugin';
@@ -163,13 +164,17 @@ const nothingStoredWithoutData: ApolloServerPlugin<RequestContext> = {
 
 /**
  * A query only reads: once Apollo knows the operation is one, its statements each commit as they
- * go (`RequestTransaction.commitEachStatement`), so its answer waits for no closing COMMIT.
+ * go (`RequestTransaction.commitEachStatement`), so its answer waits for no closing COMMIT, and its
+ * hot reads take only the columns its fields need (`Loaders.askedFor`; a mutation reads whole rows,
+ * which its change records snapshot).
  */
-const queriesCommitAsTheyRead: ApolloServerPlugin<RequestContext> = {
+const queriesOnlyRead: ApolloServerPlugin<RequestContext> = {
   async requestDidStart() {
     return {
-      async didResolveOperation({ operation, contextValue }) {
-        if (operation?.operation === 'query') contextValue.tx.commitEachStatement();
+      async didResolveOperation({ operation, document, contextValue }) {
+        if (operation?.operation !== 'query') return;
+        contextValue.tx.commitEachStatement();
+        contextValue.loaders.askedFor(fieldNamesIn(document));
       },
     };
   },
@@ -190,7 +195,7 @@ function lane(): Lane {
 /**
  * Runs one GraphQL operation in its own transaction, committed before the answer is sent, so a
  * client never sees a success that was not stored (a query, which only reads, commits each of its
- * statements as it goes: `queriesCommitAsTheyRead`). When a deadlock or serialization failure with
+ * statements as it goes: `queriesOnlyRead`). When a deadlock or serialization failure with
  * a concurrent request undid any of it, the whole operation runs again in a fresh transaction, a
  * few times, after a short random pause; past that it answers CONFLICT, having stored nothing.
  * Retries run one at a time (`retryLane`): operations that deadlocked once would mostly deadlock
@@ -304,7 +309,7 @@ export async function createApp(deps: AppDependencies, options: AppOptions) {
       internalErrors,
       variableInputsNamed,
       nothingStoredWithoutData,
-      queriesCommitAsTheyRead,
+      queriesOnlyRead,
       operationObserver,
       // Answers are one viewer's and never cached over HTTP; without this plugin Apollo stops
       // wrapping every field resolver to track cache hints (a callback and a promise per field).

@@ -7,13 +7,28 @@ import type { TenantScope } from '../../tenancy/viewer';
 import { originSql, SqlParams, visibleItemSql, visibleRowSql, type Origin } from '../../tenancy/visibility';
 import { OwnedRowRepository } from '../owned-rows';
 import { containsSql, countColumnSql, pageSql, readPage, sortValueSql, type ListPage, type PageRequest, type SortKey, type SqlQuery } from '../pagination';
-import { serviceRows } from '../services/service.repository';
+import { SERVICE_ALWAYS_READ, serviceRows } from '../services/service.repository';
 import type { Service } from '../services/service.types';
+import type { ServiceRow } from '../services/service.entity';
 import { PackageEntity, PackageItemEntity, type PackageItemRow, type PackageRow } from './package.entity';
 import type { Package, PackageItem, PackageSortField } from './package.types';
 
 const packageRows = new EntityRows(PackageEntity);
 const itemRows = new EntityRows(PackageItemEntity);
+/** An item's columns every reader needs (a narrowed read leaves out only its organization). */
+const ITEM_ALWAYS_READ = ['id', 'packageId', 'serviceId', 'addedByTenantId', 'quantity'] as const;
+
+/** The mappers of the items query: every column, or those a query's fields need (`EntityRows.narrowed`). */
+interface ItemReads {
+  items: EntityRows<PackageItemRow>;
+  services: EntityRows<ServiceRow>;
+}
+
+const WHOLE_ITEMS: ItemReads = { items: itemRows, services: serviceRows };
+
+function itemReads(asked: ReadonlySet<string> | null): ItemReads {
+  return asked ? { items: itemRows.narrowed(ITEM_ALWAYS_READ, asked), services: serviceRows.narrowed(SERVICE_ALWAYS_READ, asked) } : WHOLE_ITEMS;
+}
 
 export const PACKAGE_SORT_KEYS: Record<PackageSortField, SortKey> = {
   NAME: { field: 'packages.NAME', expression: 'p.name COLLATE catalog_order', type: 'text' },
@@ -77,19 +92,19 @@ function packageCountSql(scope: TenantScope, filter: PackageListFilter, params: 
 }
 
 /** The items of these packages that the viewer sees, oldest first, with their services (one statement for any number of packages). */
-export function visibleItemsQuery(scope: TenantScope, packageIds: readonly string[]): SqlQuery {
+export function visibleItemsQuery(scope: TenantScope, packageIds: readonly string[], reads = WHOLE_ITEMS): SqlQuery {
   const params = new SqlParams();
   const organization = params.add(scope.organizationId);
   const ids = params.add(packageIds);
   // The planner does not carry `= ANY` across the join: said for both tables, packages are reached
   // by their key instead of a scan of the organization's packages.
-  return visibleItemsWhere(scope, params, `i.organization_id = ${organization} AND i.package_id = ANY(${ids}::uuid[]) AND p.id = ANY(${ids}::uuid[])`);
+  return visibleItemsWhere(scope, params, `i.organization_id = ${organization} AND i.package_id = ANY(${ids}::uuid[]) AND p.id = ANY(${ids}::uuid[])`, reads);
 }
 
 /** The visible items among the rows `where` picks (aliases: i items, p packages, s services), with their services. */
-function visibleItemsWhere(scope: TenantScope, params: SqlParams, where: string): SqlQuery {
+function visibleItemsWhere(scope: TenantScope, params: SqlParams, where: string, reads: ItemReads): SqlQuery {
   return {
-    sql: `SELECT ${itemRows.select('i')}, ${serviceRows.select('s', 'service_')}
+    sql: `SELECT ${reads.items.select('i')}, ${reads.services.select('s', 'service_')}
             FROM package_items i
             JOIN packages p ON p.organization_id = i.organization_id AND p.id = i.package_id
             JOIN services s ON s.organization_id = i.organization_id AND s.id = i.service_id
@@ -112,8 +127,8 @@ export interface ItemWithService {
   service: Service;
 }
 
-function toItem(row: Record<string, unknown>): ItemWithService {
-  return { item: itemRows.read(row), service: serviceRows.read(row, 'service_') };
+function toItem(row: Record<string, unknown>, reads = WHOLE_ITEMS): ItemWithService {
+  return { item: reads.items.read(row), service: reads.services.read(row, 'service_') };
 }
 
 /**
@@ -167,24 +182,28 @@ export class PackageRepository extends OwnedRowRepository<PackageRow> {
   /**
    * The items of these packages that the viewer sees, oldest first, with their services: one
    * statement for a page of packages. A hot path (every row of the package table): hand-written SQL
-   * read by the entities' mappers.
+   * read by the entities' mappers. With `asked` (the field names of a query) only the columns those
+   * fields and every reader need are read; null: whole rows.
    */
-  async visibleItems(packageIds: readonly string[]): Promise<ItemWithService[]> {
-    const { sql, params } = visibleItemsQuery(this.scope, packageIds);
-    return (await this.tx.query(sql, params)).map(toItem);
+  async visibleItems(packageIds: readonly string[], asked: ReadonlySet<string> | null = null): Promise<ItemWithService[]> {
+    const reads = itemReads(asked);
+    const { sql, params } = visibleItemsQuery(this.scope, packageIds, reads);
+    return (await this.tx.query(sql, params)).map((row) => toItem(row, reads));
   }
 
-  /** Items by their own ids, those the viewer sees, with their services (federation resolves items by key). */
-  async visibleItemsById(itemIds: readonly string[]): Promise<ItemWithService[]> {
+  /** Items by their own ids, those the viewer sees, with their services (federation resolves items by key); `asked` as for `visibleItems`. */
+  async visibleItemsById(itemIds: readonly string[], asked: ReadonlySet<string> | null = null): Promise<ItemWithService[]> {
     const known = itemIds.filter(isUuid);
     if (known.length === 0) return [];
+    const reads = itemReads(asked);
     const params = new SqlParams();
     const { sql, params: values } = visibleItemsWhere(
       this.scope,
       params,
       `i.organization_id = ${params.add(this.scope.organizationId)} AND i.id = ANY(${params.add(known)}::uuid[])`,
+      reads,
     );
-    return (await this.tx.query(sql, values)).map(toItem);
+    return (await this.tx.query(sql, values)).map((row) => toItem(row, reads));
   }
 
   /**

@@ -12,6 +12,13 @@ import type { Service, ServiceSortField } from './service.types';
 /** A service row's columns and its mapper: for this repository's SQL and the items query's join. */
 export const serviceRows = new EntityRows(ServiceEntity);
 
+/**
+ * What every reader of a service needs, whatever a query asks of it: its visibility and owner, and
+ * what pricing, charting and messages read. A narrowed read (`EntityRows.narrowed`) adds the
+ * columns of the fields the query names.
+ */
+export const SERVICE_ALWAYS_READ = ['id', 'ownerTenantId', 'name', 'price', 'taxRate', 'taxExemption', 'odontogramScope', 'shared', 'active'] as const;
+
 export const SERVICE_SORT_KEYS: Record<ServiceSortField, SortKey> = {
   NAME: { field: 'services.NAME', expression: 's.name COLLATE catalog_order', type: 'text' },
   CODE: { field: 'services.CODE', expression: "coalesce(s.code, '') COLLATE catalog_order", type: 'text' },
