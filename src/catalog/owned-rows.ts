@@ -1,7 +1,7 @@
 import type { EntitySchema } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { isUuid } from '../auth/token';
-import { EntityRows, NamedParams } from '../db/rows';
+import { EntityRows, NamedParams, type AskedFields } from '../db/rows';
 import type { RequestTransaction } from '../request/request-transaction';
 import type { TenantScope } from '../tenancy/viewer';
 import { visibleRowSql } from '../tenancy/visibility';
@@ -19,6 +19,8 @@ export abstract class OwnedRowRepository<T extends { id: string; organizationId:
     private readonly entity: EntitySchema<T>,
     /** The table's alias in every statement, also in the list queries' SQL. */
     private readonly alias: string,
+    /** What the request's query asks for (`Repositories.askedFor`): its hot reads take only the columns needed. */
+    protected readonly asked: () => AskedFields,
   ) {
     this.rows = new EntityRows(entity);
   }

@@ -6,6 +6,12 @@ import type { BindParams } from '../tenancy/visibility';
  * into an instance of the entity's class. Both are read from the entity, so the hand-written SQL of
  * the hot paths and TypeORM's hydration map the same columns to the same properties.
  */
+/**
+ * The GraphQL field names a query's document selects (`fieldNamesIn`), or null where reads take
+ * whole rows (mutations, whose change records snapshot them, and routes other than GraphQL).
+ */
+export type AskedFields = ReadonlySet<string> | null;
+
 export class EntityRows<T> {
   private readonly target: new () => T;
   private readonly columns: { column: string; property: string }[];
@@ -28,7 +34,7 @@ export class EntityRows<T> {
    * (the GraphQL fields a query selects, see `fieldNamesIn`): the other columns are neither selected
    * nor set. Null `asked` (not known, or a mutation's read): this mapper, every column.
    */
-  narrowed(always: readonly (keyof T & string)[], asked: ReadonlySet<string> | null): EntityRows<T> {
+  narrowed(always: readonly (keyof T & string)[], asked: AskedFields): EntityRows<T> {
     if (!asked) return this;
     const wanted = (property: string) => (always as readonly string[]).includes(property) || asked.has(property);
     const key = this.columns.map(({ property }) => (wanted(property) ? property : '')).join();

@@ -165,7 +165,7 @@ const nothingStoredWithoutData: ApolloServerPlugin<RequestContext> = {
 /**
  * A query only reads: once Apollo knows the operation is one, its statements each commit as they
  * go (`RequestTransaction.commitEachStatement`), so its answer waits for no closing COMMIT, and its
- * hot reads take only the columns its fields need (`Loaders.askedFor`; a mutation reads whole rows,
+ * hot reads take only the columns its fields need (`Repositories.askedFor`; a mutation reads whole rows,
  * which its change records snapshot).
  */
 const queriesOnlyRead: ApolloServerPlugin<RequestContext> = {
@@ -174,7 +174,7 @@ const queriesOnlyRead: ApolloServerPlugin<RequestContext> = {
       async didResolveOperation({ operation, document, contextValue }) {
         if (operation?.operation !== 'query') return;
         contextValue.tx.commitEachStatement();
-        contextValue.loaders.askedFor(fieldNamesIn(document));
+        contextValue.repositories.askedFor(fieldNamesIn(document));
       },
     };
   },

@@ -26,8 +26,6 @@ function inScope<K, V>(scope: TenantScope | null, load: (scope: TenantScope, key
 export function createLoaders(repositories: Repositories, viewer: Viewer) {
   const scope = viewer.scope;
   const known = { tenants: new Map<string, Tenant>(), services: new Map<string, Service>() };
-  /** The field names of the request's query (`askedFor`); null for a mutation: its reads take whole rows. */
-  let asked: ReadonlySet<string> | null = null;
   const loaders = {
     /**
      * An organization's tenants are few (a central and its clinics): the first need reads them all,
@@ -79,7 +77,7 @@ export function createLoaders(repositories: Repositories, viewer: Viewer) {
       scope,
       async (_scope, packageIds) => {
         const byPackage = new Map<string, ItemWithService[]>(packageIds.map((id) => [id, []]));
-        for (const entry of await repositories.packages.visibleItems(packageIds, asked)) {
+        for (const entry of await repositories.packages.visibleItems(packageIds)) {
           byPackage.get(entry.item.packageId)!.push(entry);
           known.services.set(entry.service.id, entry.service);
           loaders.service.prime(entry.service.id, entry.service);
@@ -93,7 +91,7 @@ export function createLoaders(repositories: Repositories, viewer: Viewer) {
       scope,
       async (_scope, ids) => {
         const byId = new Map<string, ItemWithService>();
-        for (const entry of await repositories.packages.visibleItemsById(ids, asked)) {
+        for (const entry of await repositories.packages.visibleItemsById(ids)) {
           byId.set(entry.item.id, entry);
           known.services.set(entry.service.id, entry.service);
           loaders.service.prime(entry.service.id, entry.service);
@@ -134,14 +132,6 @@ export function createLoaders(repositories: Repositories, viewer: Viewer) {
     primeService(service: Service): void {
       known.services.set(service.id, service);
       loaders.service.prime(service.id, service);
-    },
-    /**
-     * The request is a query naming these fields (`fieldNamesIn`): items and their services are read
-     * with only the columns those fields and every reader need. Services read so are primed like
-     * others: any field the query asks of a service anywhere is among the names, so none is missing.
-     */
-    askedFor(fields: ReadonlySet<string>): void {
-      asked = fields;
     },
     /** After a write: later reads in the same request must see it. */
     clearAll(): void {

@@ -4,6 +4,7 @@ import { ServiceRepository } from '../catalog/services/service.repository';
 import { PriceListEntryRepository } from '../pricing/price-list-entry.repository';
 import { PriceListRepository } from '../pricing/price-list.repository';
 import { TenancyRepository } from '../tenancy/tenancy.repository';
+import type { AskedFields } from '../db/rows';
 import { requireTenant, type Viewer } from '../tenancy/viewer';
 import type { RequestTransaction } from './request-transaction';
 
@@ -19,6 +20,7 @@ export class Repositories {
   private priceListsOfTenant?: PriceListRepository;
   private priceListEntriesOfTenant?: PriceListEntryRepository;
   private eventsOfTenant?: CatalogEventRepository;
+  private asked: AskedFields = null;
 
   constructor(
     private readonly tx: RequestTransaction,
@@ -27,13 +29,23 @@ export class Repositories {
     this.tenancy = new TenancyRepository(tx, viewer);
   }
 
+  /**
+   * The request is a query whose document names these fields (`fieldNamesIn`): the lists and the
+   * items of packages, with their services, read only the columns those fields and every reader
+   * need. Rows read so are primed into the loaders like others: whatever the query asks of a row
+   * anywhere is among the names, so no field it reads is missing.
+   */
+  askedFor(fields: ReadonlySet<string>): void {
+    this.asked = fields;
+  }
+
   get services(): ServiceRepository {
-    return (this.servicesOfTenant ??= new ServiceRepository(this.tx, requireTenant(this.viewer)));
+    return (this.servicesOfTenant ??= new ServiceRepository(this.tx, requireTenant(this.viewer), () => this.asked));
   }
 
   /** Packages and their items. */
   get packages(): PackageRepository {
-    return (this.packagesOfTenant ??= new PackageRepository(this.tx, requireTenant(this.viewer)));
+    return (this.packagesOfTenant ??= new PackageRepository(this.tx, requireTenant(this.viewer), () => this.asked));
   }
 
   get priceLists(): PriceListRepository {

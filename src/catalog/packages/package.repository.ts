@@ -1,6 +1,6 @@
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { isUuid } from '../../auth/token';
-import { EntityRows } from '../../db/rows';
+import { EntityRows, type AskedFields } from '../../db/rows';
 import type { StatusFilter } from '../../graphql/common.types';
 import type { RequestTransaction } from '../../request/request-transaction';
 import type { TenantScope } from '../../tenancy/viewer';
@@ -17,6 +17,8 @@ const packageRows = new EntityRows(PackageEntity);
 const itemRows = new EntityRows(PackageItemEntity);
 /** An item's columns every reader needs (a narrowed read leaves out only its organization). */
 const ITEM_ALWAYS_READ = ['id', 'packageId', 'serviceId', 'addedByTenantId', 'quantity'] as const;
+/** A package's columns every reader needs whatever a query asks: visibility, ownership, counted items, messages. */
+const PACKAGE_ALWAYS_READ = ['id', 'ownerTenantId', 'name', 'shared', 'active'] as const;
 
 /** The mappers of the items query: every column, or those a query's fields need (`EntityRows.narrowed`). */
 interface ItemReads {
@@ -26,7 +28,7 @@ interface ItemReads {
 
 const WHOLE_ITEMS: ItemReads = { items: itemRows, services: serviceRows };
 
-function itemReads(asked: ReadonlySet<string> | null): ItemReads {
+function itemReads(asked: AskedFields): ItemReads {
   return asked ? { items: itemRows.narrowed(ITEM_ALWAYS_READ, asked), services: serviceRows.narrowed(SERVICE_ALWAYS_READ, asked) } : WHOLE_ITEMS;
 }
 
@@ -61,13 +63,20 @@ export function packageFilterSql(scope: TenantScope, filter: PackageListFilter, 
  * One page of the packages the viewer sees that match the filter, with each row's sort value, and
  * with `withCount` the count of all matches in each row (`total_count`).
  */
-export function packageListQuery(scope: TenantScope, filter: PackageListFilter, key: SortKey, page: PageRequest, withCount = false): SqlQuery {
+export function packageListQuery(
+  scope: TenantScope,
+  filter: PackageListFilter,
+  key: SortKey,
+  page: PageRequest,
+  withCount = false,
+  rows = packageRows,
+): SqlQuery {
   const params = new SqlParams();
   const where = packageFilterSql(scope, filter, params);
   const keyset = pageSql(page, key, 'p', params);
   const count = countColumnSql(withCount ? packageCountSql(scope, filter, params) : null);
   return {
-    sql: `SELECT ${packageRows.select('p')}, ${sortValueSql(key)} AS sort_value${count}
+    sql: `SELECT ${rows.select('p')}, ${sortValueSql(key)} AS sort_value${count}
             FROM packages p WHERE ${where} AND ${keyset.where}
            ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
     params: params.values,
@@ -138,8 +147,8 @@ function toItem(row: Record<string, unknown>, reads = WHOLE_ITEMS): ItemWithServ
  * or item a finder returned.
  */
 export class PackageRepository extends OwnedRowRepository<PackageRow> {
-  constructor(tx: RequestTransaction, scope: TenantScope) {
-    super(tx, scope, PackageEntity, 'p');
+  constructor(tx: RequestTransaction, scope: TenantScope, asked: () => AskedFields) {
+    super(tx, scope, PackageEntity, 'p', asked);
   }
 
   /**
@@ -148,8 +157,9 @@ export class PackageRepository extends OwnedRowRepository<PackageRow> {
    * plan test/lists-indexes.test.ts checks, read by the entity's mapper.
    */
   async list(filter: PackageListFilter, key: SortKey, page: PageRequest, withCount = false): Promise<ListPage<Package>> {
-    const { sql, params } = packageListQuery(this.scope, filter, key, page, withCount);
-    return readPage(await this.tx.query(sql, params), (row) => this.rows.read(row));
+    const rows = this.rows.narrowed(PACKAGE_ALWAYS_READ, this.asked());
+    const { sql, params } = packageListQuery(this.scope, filter, key, page, withCount, rows);
+    return readPage(await this.tx.query(sql, params), (row) => rows.read(row));
   }
 
   /** How many visible packages match the filter. */
@@ -182,20 +192,19 @@ export class PackageRepository extends OwnedRowRepository<PackageRow> {
   /**
    * The items of these packages that the viewer sees, oldest first, with their services: one
    * statement for a page of packages. A hot path (every row of the package table): hand-written SQL
-   * read by the entities' mappers. With `asked` (the field names of a query) only the columns those
-   * fields and every reader need are read; null: whole rows.
+   * read by the entities' mappers, with only the columns the request's query needs.
    */
-  async visibleItems(packageIds: readonly string[], asked: ReadonlySet<string> | null = null): Promise<ItemWithService[]> {
-    const reads = itemReads(asked);
+  async visibleItems(packageIds: readonly string[]): Promise<ItemWithService[]> {
+    const reads = itemReads(this.asked());
     const { sql, params } = visibleItemsQuery(this.scope, packageIds, reads);
     return (await this.tx.query(sql, params)).map((row) => toItem(row, reads));
   }
 
-  /** Items by their own ids, those the viewer sees, with their services (federation resolves items by key); `asked` as for `visibleItems`. */
-  async visibleItemsById(itemIds: readonly string[], asked: ReadonlySet<string> | null = null): Promise<ItemWithService[]> {
+  /** Items by their own ids, those the viewer sees, with their services (federation resolves items by key). */
+  async visibleItemsById(itemIds: readonly string[]): Promise<ItemWithService[]> {
     const known = itemIds.filter(isUuid);
     if (known.length === 0) return [];
-    const reads = itemReads(asked);
+    const reads = itemReads(this.asked());
     const params = new SqlParams();
     const { sql, params: values } = visibleItemsWhere(
       this.scope,

@@ -1,4 +1,4 @@
-import { EntityRows } from '../../db/rows';
+import { EntityRows, type AskedFields } from '../../db/rows';
 import type { RequestTransaction } from '../../request/request-transaction';
 import type { StatusFilter } from '../../graphql/common.types';
 import type { OdontogramScope } from '../../pricing/pricing.types';
@@ -54,13 +54,20 @@ function serviceFilterSql(scope: TenantScope, filter: ServiceListFilter, params:
 }
 
 /** One page of the services the viewer sees that match the filter, with each row's sort value. */
-export function serviceListQuery(scope: TenantScope, filter: ServiceListFilter, key: SortKey, page: PageRequest, withCount = false): SqlQuery {
+export function serviceListQuery(
+  scope: TenantScope,
+  filter: ServiceListFilter,
+  key: SortKey,
+  page: PageRequest,
+  withCount = false,
+  rows = serviceRows,
+): SqlQuery {
   const params = new SqlParams();
   const where = serviceFilterSql(scope, filter, params);
   const keyset = pageSql(page, key, 's', params);
   const count = countColumnSql(withCount ? serviceCountSql(scope, filter, params) : null);
   return {
-    sql: `SELECT ${serviceRows.select('s')}, ${sortValueSql(key)} AS sort_value${count}
+    sql: `SELECT ${rows.select('s')}, ${sortValueSql(key)} AS sort_value${count}
             FROM services s WHERE ${where} AND ${keyset.where}
            ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
     params: params.values,
@@ -95,8 +102,8 @@ export interface ServiceFields {
  * a service a finder returned.
  */
 export class ServiceRepository extends OwnedRowRepository<ServiceRow> {
-  constructor(tx: RequestTransaction, scope: TenantScope) {
-    super(tx, scope, ServiceEntity, 's');
+  constructor(tx: RequestTransaction, scope: TenantScope, asked: () => AskedFields) {
+    super(tx, scope, ServiceEntity, 's', asked);
   }
 
   /**
@@ -104,8 +111,9 @@ export class ServiceRepository extends OwnedRowRepository<ServiceRow> {
    * list's own SQL (its plan is checked by test/lists-indexes.test.ts) read by the entity's mapper.
    */
   async list(filter: ServiceListFilter, key: SortKey, page: PageRequest, withCount = false): Promise<ListPage<Service>> {
-    const { sql, params } = serviceListQuery(this.scope, filter, key, page, withCount);
-    return readPage(await this.tx.query(sql, params), (row) => this.rows.read(row));
+    const rows = this.rows.narrowed(SERVICE_ALWAYS_READ, this.asked());
+    const { sql, params } = serviceListQuery(this.scope, filter, key, page, withCount, rows);
+    return readPage(await this.tx.query(sql, params), (row) => rows.read(row));
   }
 
   /** How many visible services match the filter. */
