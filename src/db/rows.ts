@@ -2,16 +2,16 @@ import type { EntitySchema, EntitySchemaColumnOptions } from 'typeorm';
 import type { BindParams } from '../tenancy/visibility';
 
 /**
- * An entity's columns as a repository's own SQL selects them, and the mapper that turns such a row
- * into an instance of the entity's class. Both are read from the entity, so the hand-written SQL of
- * the hot paths and TypeORM's hydration map the same columns to the same properties.
- */
-/**
  * The GraphQL field names a query's document selects (`fieldNamesIn`), or null where reads take
  * whole rows (mutations, whose change records snapshot them, and routes other than GraphQL).
  */
 export type AskedFields = ReadonlySet<string> | null;
 
+/**
+ * An entity's columns as a repository's own SQL selects them, and the mapper that turns such a row
+ * into an instance of the entity's class. Both are read from the entity, so the hand-written SQL of
+ * the hot paths and TypeORM's hydration map the same columns to the same properties.
+ */
 export class EntityRows<T> {
   private readonly target: new () => T;
   private readonly columns: { column: string; property: string }[];
