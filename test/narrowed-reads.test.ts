@@ -1,5 +1,10 @@
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { getNamedType, isLeafType, type GraphQLObjectType } from 'graphql';
+import { PackageEntity, PackageItemEntity } from '../src/catalog/packages/package.entity';
+import { ServiceEntity } from '../src/catalog/services/service.entity';
+import { EntityRows } from '../src/db/rows';
+import { createSchema } from '../src/graphql/schema';
 import { startTracing, type Tracing } from '../src/observability/tracing';
 import { addItems, createPackage, createService, uniqueName } from './support/catalog';
 import { TestServer, type Chain } from './support/harness';
@@ -105,6 +110,24 @@ describe('the columns read', () => {
     expect(columns(sql)).toEqual(expect.arrayContaining(['s.code', 's.created_at', 's.duration_minutes']));
     expect(columns(sql)).not.toContain('s.family');
     expect(columns(sql)).not.toContain('s.updated_at');
+  });
+
+  it('every column but the organization when every field is asked for: each column a read may leave out is a field by its name', async () => {
+    const schema = await createSchema();
+    // The type's fields that hold a value rather than other objects, without required arguments.
+    const leaves = (type: string) =>
+      Object.values((schema.getType(type) as GraphQLObjectType).getFields())
+        .filter((field) => isLeafType(getNamedType(field.type)) && field.args.every((arg) => arg.type.toString().slice(-1) !== '!'))
+        .map((field) => field.name)
+        .join(' ');
+    const query = `query { packages(first: 5) { nodes { ${leaves('Package')} items { ${leaves('PackageItem')} service { ${leaves('Service')} } } } } }`;
+    // Every column the entity reads by default, under an alias, but its organization.
+    const whole = (rows: EntityRows<unknown>, alias: string) =>
+      [...rows.select(alias).matchAll(new RegExp(`\\b${alias}\\.\\w+`, 'g'))].map(([column]) => column).filter((column) => column !== `${alias}.organization_id`);
+    expect(columns(await statementReading('packages p', { query }))).toEqual(whole(new EntityRows(PackageEntity), 'p').sort());
+    expect(columns(await statementReading('package_items i', { query }))).toEqual(
+      [...whole(new EntityRows(PackageItemEntity), 'i'), ...whole(new EntityRows(ServiceEntity), 's')].sort(),
+    );
   });
 
   it('whole rows in a mutation', async () => {

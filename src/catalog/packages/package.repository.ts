@@ -61,16 +61,10 @@ export function packageFilterSql(scope: TenantScope, filter: PackageListFilter, 
 
 /**
  * One page of the packages the viewer sees that match the filter, with each row's sort value, and
- * with `withCount` the count of all matches in each row (`total_count`).
+ * with `withCount` the count of all matches in each row (`total_count`); `rows` picks the columns
+ * (a narrowed mapper for a query, see `EntityRows.narrowed`).
  */
-export function packageListQuery(
-  scope: TenantScope,
-  filter: PackageListFilter,
-  key: SortKey,
-  page: PageRequest,
-  withCount = false,
-  rows = packageRows,
-): SqlQuery {
+export function packageListQuery(scope: TenantScope, filter: PackageListFilter, key: SortKey, page: PageRequest, withCount = false, rows = packageRows): SqlQuery {
   const params = new SqlParams();
   const where = packageFilterSql(scope, filter, params);
   const keyset = pageSql(page, key, 'p', params);

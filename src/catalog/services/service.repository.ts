@@ -53,15 +53,8 @@ function serviceFilterSql(scope: TenantScope, filter: ServiceListFilter, params:
   return conditions.join(' AND ');
 }
 
-/** One page of the services the viewer sees that match the filter, with each row's sort value. */
-export function serviceListQuery(
-  scope: TenantScope,
-  filter: ServiceListFilter,
-  key: SortKey,
-  page: PageRequest,
-  withCount = false,
-  rows = serviceRows,
-): SqlQuery {
+/** One page of the services the viewer sees that match the filter, with each row's sort value; `rows` picks the columns, as for packages. */
+export function serviceListQuery(scope: TenantScope, filter: ServiceListFilter, key: SortKey, page: PageRequest, withCount = false, rows = serviceRows): SqlQuery {
   const params = new SqlParams();
   const where = serviceFilterSql(scope, filter, params);
   const keyset = pageSql(page, key, 's', params);
